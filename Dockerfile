@@ -1,0 +1,19 @@
+# The application image: ari-app, admin-api, worker, migrations and the Asterisk config renderer, compiled.
+FROM node:20-bookworm-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY . .
+RUN npm run build
+
+FROM node:20-bookworm-slim
+ENV NODE_ENV=production
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --no-audit --no-fund
+COPY --from=build /app/dist ./
+# The renderer reads its templates beside itself.
+COPY asterisk-config/asterisk ./asterisk-config/asterisk
+COPY asterisk-config/odbc ./asterisk-config/odbc
+USER node
+CMD ["node", "ari-app/main.js"]

@@ -1,0 +1,67 @@
+// Builds the admin API from its domains: each receives what it needs and contributes routes to one table.
+import type { Express } from 'express';
+import type { Redis } from 'ioredis';
+import type { Config } from '../core/config';
+import type { Logger } from '../core/logger';
+import type { Database } from '../db/connection';
+import { accountRoutes, meRoutes } from './accounts/routes';
+import { AccountService } from './accounts/service';
+import { authRoutes } from './auth/routes';
+import { bulkRoutes } from './bulk/routes';
+import { BulkProvisioningService } from './bulk/service';
+import { AccessCache } from './auth/access-cache';
+import { AuthService } from './auth/service';
+import { LoginThrottle } from './auth/throttle';
+import { auditRoutes } from './audit/routes';
+import { groupRoutes } from './groups/routes';
+import { GroupService } from './groups/service';
+import { healthRoutes } from './health/routes';
+import { invitationRoutes } from './invitations/routes';
+import { InvitationService } from './invitations/service';
+import { JobQueue } from '../core/job-queue';
+import { createHttpApp } from './http/app';
+import { mountRoutes, type RouteSpec } from './http/routes';
+import { ChangeNotifier } from './notifier';
+import { openApiRouter } from './openapi/routes';
+import { roleRoutes } from './roles/routes';
+import { RoleService } from './roles/service';
+import { userRoutes } from './users/routes';
+import { UserService } from './users/service';
+
+export interface AdminApi {
+  app: Express;
+  routes: RouteSpec[];
+  close(): Promise<void>;
+}
+
+export async function createAdminApi(deps: { config: Config; db: Database; redis: Redis; logger: Logger }): Promise<AdminApi> {
+  const { config, db, redis, logger } = deps;
+  const notifier = new ChangeNotifier(redis, logger);
+  const subscriber = redis.duplicate();
+  const access = new AccessCache(redis, subscriber, logger);
+  await access.start();
+  const auth = new AuthService(db, new LoginThrottle(redis), access, config);
+  const jobs = new JobQueue(redis);
+  const users = new UserService(db, notifier, access, config.passwordPolicy);
+  const routes: RouteSpec[] = [
+    ...authRoutes(auth),
+    ...meRoutes(db, access, config.passwordPolicy),
+    ...accountRoutes(new AccountService(db, notifier, access)),
+    ...roleRoutes(new RoleService(db, access)),
+    // Before the user routes: /users/bulk must not be taken for /users/:userId.
+    ...bulkRoutes(new BulkProvisioningService(db, notifier, jobs, config.passwordPolicy)),
+    ...userRoutes(users),
+    ...invitationRoutes(new InvitationService(db, jobs, users, access, config.passwordPolicy)),
+    ...groupRoutes(new GroupService(db)),
+    ...auditRoutes(db),
+  ];
+  const app = createHttpApp(logger, [healthRoutes({ db, redis }), openApiRouter(routes), mountRoutes(routes, auth)]);
+  return {
+    app,
+    routes,
+    async close() {
+      await jobs.close();
+      subscriber.disconnect();
+    },
+  };
+}

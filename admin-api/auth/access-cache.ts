@@ -1,0 +1,84 @@
+// Authentication and authorization are asked on every request; their answers change rarely. This cache keeps
+// them per process. Any change to a user's access (logout, key revocation, role change, removal, deactivation)
+// drops that user's entries here at once and on every other admin API process through Redis; the TTL bounds
+// how stale an entry could get if a message were ever lost. Only positive answers are kept.
+import type { Redis } from 'ioredis';
+import type { Logger } from '../../core/logger';
+import { errorDetails } from '../../core/logger';
+import type { EffectiveMembership } from '../../db/repositories/memberships';
+import type { Actor } from '../http/routes';
+
+const CHANNEL = 'pbx:access:changed';
+const TTL_MS = 30_000;
+const MAX_ENTRIES = 50_000;
+
+interface Entry<T> {
+  value: T;
+  userId: number;
+  expires: number;
+}
+
+export interface AccessInvalidator {
+  /** Drops what is cached about these users, here and in every other process. */
+  userAccessChanged(userIds: number[]): Promise<void>;
+}
+
+export class AccessCache implements AccessInvalidator {
+  private readonly actors = new Map<string, Entry<Actor>>();
+  private readonly memberships = new Map<string, Entry<EffectiveMembership>>();
+
+  constructor(private readonly publisher: Redis, private readonly subscriber: Redis, private readonly logger: Logger) {}
+
+  async start(): Promise<void> {
+    this.subscriber.on('message', (_channel: string, message: string) => {
+      const userIds = (JSON.parse(message) as { userIds?: unknown }).userIds;
+      if (Array.isArray(userIds)) this.drop(userIds.map(Number));
+    });
+    await this.subscriber.subscribe(CHANNEL);
+  }
+
+  actor(tokenHash: string): Actor | undefined {
+    return this.fresh(this.actors, tokenHash);
+  }
+
+  rememberActor(tokenHash: string, actor: Actor): void {
+    this.remember(this.actors, tokenHash, actor, actor.user.id);
+  }
+
+  membership(userId: number, accountId: number): EffectiveMembership | undefined {
+    return this.fresh(this.memberships, `${userId}:${accountId}`);
+  }
+
+  rememberMembership(userId: number, accountId: number, membership: EffectiveMembership): void {
+    this.remember(this.memberships, `${userId}:${accountId}`, membership, userId);
+  }
+
+  async userAccessChanged(userIds: number[]): Promise<void> {
+    if (userIds.length === 0) return;
+    this.drop(userIds);
+    await this.publisher.publish(CHANNEL, JSON.stringify({ userIds })).catch((error: unknown) => {
+      this.logger.error('access change not published; other processes keep entries up to their TTL', { error: errorDetails(error) });
+    });
+  }
+
+  private fresh<T>(map: Map<string, Entry<T>>, key: string): T | undefined {
+    const entry = map.get(key);
+    if (!entry) return undefined;
+    if (entry.expires > Date.now()) return entry.value;
+    map.delete(key);
+    return undefined;
+  }
+
+  private remember<T>(map: Map<string, Entry<T>>, key: string, value: T, userId: number): void {
+    // Crude bound on memory: a full map starts over rather than evicting one by one.
+    if (map.size >= MAX_ENTRIES) map.clear();
+    map.set(key, { value, userId, expires: Date.now() + TTL_MS });
+  }
+
+  private drop(userIds: number[]): void {
+    const affected = new Set(userIds);
+    for (const map of [this.actors, this.memberships] as Map<string, Entry<unknown>>[]) {
+      for (const [key, entry] of map) if (affected.has(entry.userId)) map.delete(key);
+    }
+  }
+}

@@ -1,0 +1,42 @@
+import { createError } from '../http/errors';
+import { accountOf, type RouteSpec } from '../http/routes';
+import { rowsFromCsv, rowsFromJson } from './rows';
+import type { BulkProvisioningService } from './service';
+
+export function bulkRoutes(bulk: BulkProvisioningService): RouteSpec[] {
+  return [
+    {
+      method: 'post', path: '/v1/accounts/:accountId/users/bulk', tag: 'users', acceptsCsv: true, successStatus: 201, access: { kind: 'account', permission: 'users.manage' },
+      summary: 'Create many users at once from CSV (username, full_name, email[, role, phone_mode, extension]) or JSON; all rows or none',
+      query: { type: 'object', properties: { roleId: { type: 'string', pattern: '^[1-9][0-9]*$' } }, additionalProperties: false },
+      body: {
+        type: 'object',
+        properties: {
+          roleId: { type: 'integer', minimum: 1 },
+          users: {
+            type: 'array', minItems: 1, maxItems: 5000,
+            items: {
+              type: 'object',
+              properties: {
+                username: { type: 'string' }, fullName: { type: 'string' }, email: { type: 'string' },
+                role: { type: ['string', 'integer'] }, phoneMode: { type: 'string' }, extension: { type: 'string' },
+              },
+              additionalProperties: false,
+            },
+          },
+        },
+        required: ['users'],
+        additionalProperties: false,
+      },
+      handler: async (ctx, { body, query, rawBody }) => {
+        if (rawBody !== undefined) {
+          const roleId = query.roleId ? Number(query.roleId) : undefined;
+          return { body: await bulk.provision(accountOf(ctx), rowsFromCsv(rawBody), roleId) };
+        }
+        const json = body as { roleId?: number; users?: Record<string, unknown>[] };
+        if (!json.users) throw createError('VALIDATION_FAILED', 400, 'The request is not valid: /users is required.');
+        return { body: await bulk.provision(accountOf(ctx), rowsFromJson(json.users), json.roleId) };
+      },
+    },
+  ];
+}

@@ -1,0 +1,158 @@
+// The route table: every route declares who may call it (deny by default), its schemas and its handler. The
+// same table mounts Express handlers, generates the OpenAPI document and drives the tenant-isolation test.
+import { Router, type Request, type RequestHandler } from 'express';
+import type { Permission } from '../../core/access';
+import type { Logger } from '../../core/logger';
+import type { Queryable } from '../../db/connection';
+import { insertAudit, type AuditEntry } from '../../db/repositories/audit';
+import type { EffectiveMembership } from '../../db/repositories/memberships';
+import type { UserRecord } from '../../db/repositories/users';
+import { createError } from './errors';
+import { compileValidator } from './validation';
+
+export type Access =
+  | { kind: 'public' }
+  | { kind: 'authenticated' }
+  /** The caller's effective membership in the route's :accountId must hold this permission. */
+  | { kind: 'account'; permission: Permission };
+
+export interface Actor {
+  user: UserRecord;
+  tokenId: number;
+  tokenKind: 'session' | 'api_key';
+}
+
+export interface RequestContext {
+  requestId: string;
+  ip: string;
+  log: Logger;
+  actor: Actor | undefined;
+  accountId: number | undefined;
+  membership: EffectiveMembership | undefined;
+  /** Writes an audit row for this request, inside the caller's transaction. */
+  audit(db: Queryable, entry: Omit<AuditEntry, 'actorUserId' | 'requestId' | 'accountId'> & { accountId?: number | null }): Promise<void>;
+}
+
+/** The context of an authenticated route: the actor is known. */
+export interface ActorContext extends RequestContext {
+  actor: Actor;
+}
+
+/** The context of an account route: the actor, the account and their effective membership are known. */
+export interface AccountContext extends ActorContext {
+  accountId: number;
+  membership: EffectiveMembership;
+}
+
+export interface RouteInput {
+  body: unknown;
+  params: Record<string, string>;
+  query: Record<string, unknown>;
+  rawBody?: string;
+}
+
+export interface RouteResult {
+  status?: number;
+  body?: unknown;
+}
+
+export interface RouteSpec {
+  method: 'get' | 'post' | 'patch' | 'put' | 'delete';
+  path: string;
+  summary: string;
+  tag: string;
+  access: Access;
+  body?: object;
+  query?: object;
+  /** Accepts text/csv as well as JSON (bulk provisioning). */
+  acceptsCsv?: boolean;
+  successStatus?: number;
+  handler(ctx: RequestContext, input: RouteInput): Promise<RouteResult>;
+}
+
+export interface AccessResolver {
+  authenticate(token: string): Promise<Actor | undefined>;
+  membership(userId: number, accountId: number): Promise<EffectiveMembership | undefined>;
+}
+
+function bearerToken(req: Request): string | undefined {
+  const header = req.header('authorization');
+  const match = header ? /^Bearer\s+(\S+)$/i.exec(header) : null;
+  return match?.[1];
+}
+
+export function accountIdParam(value: string | undefined): number | undefined {
+  if (!value || !/^[1-9][0-9]{0,17}$/.test(value)) return undefined;
+  return Number(value);
+}
+
+async function resolveContext(req: Request, spec: RouteSpec, resolver: AccessResolver): Promise<RequestContext> {
+  const ctx: RequestContext = {
+    requestId: req.id,
+    ip: req.ip ?? 'unknown',
+    log: req.log,
+    actor: undefined,
+    accountId: undefined,
+    membership: undefined,
+    async audit(db, entry) {
+      // An explicit null means "no account" (a user's own credentials), not "this request's account".
+      const accountId = entry.accountId === undefined ? ctx.accountId ?? null : entry.accountId;
+      await insertAudit(db, { ...entry, accountId, actorUserId: ctx.actor?.user.id ?? null, requestId: ctx.requestId });
+    },
+  };
+  if (spec.access.kind === 'public') return ctx;
+  const token = bearerToken(req);
+  if (!token) throw createError('AUTHENTICATION_REQUIRED', 401, 'Send a token: Authorization: Bearer <token>.');
+  ctx.actor = await resolver.authenticate(token);
+  if (!ctx.actor) throw createError('TOKEN_INVALID', 401, 'The token is unknown, expired or revoked, or its user is not active. Log in again.');
+  if (spec.access.kind === 'authenticated') return ctx;
+  const accountId = accountIdParam(String(req.params.accountId ?? ""));
+  // Unknown and not-yours look the same: no one learns which accounts exist.
+  const notFound = (): Error => createError('ACCOUNT_NOT_FOUND', 404, `No account ${String(req.params.accountId ?? '')} is reachable with your memberships.`);
+  if (accountId === undefined) throw notFound();
+  const membership = await resolver.membership(ctx.actor.user.id, accountId);
+  if (!membership) throw notFound();
+  if (!membership.permissions.includes(spec.access.permission)) {
+    throw createError('PERMISSION_DENIED', 403, `Your role (${membership.roleName}) lacks the permission ${spec.access.permission}.`, {
+      missingPermission: spec.access.permission,
+    });
+  }
+  ctx.accountId = accountId;
+  ctx.membership = membership;
+  return ctx;
+}
+
+export function mountRoutes(specs: RouteSpec[], resolver: AccessResolver): Router {
+  const router = Router();
+  for (const spec of specs) {
+    const validateBody = spec.body ? compileValidator(spec.body as never) : undefined;
+    const validateQuery = spec.query ? compileValidator(spec.query as never) : undefined;
+    const handler: RequestHandler = async (req, res, next) => {
+      try {
+        const ctx = await resolveContext(req, spec, resolver);
+        const rawBody = typeof req.body === 'string' ? req.body : undefined;
+        const body = validateBody && rawBody === undefined ? validateBody(req.body ?? {}) : req.body;
+        const query = validateQuery ? validateQuery({ ...req.query }) : (req.query as Record<string, unknown>);
+        const result = await spec.handler(ctx, { body, params: req.params as Record<string, string>, query: query as Record<string, unknown>, rawBody });
+        const status = result.status ?? spec.successStatus ?? 200;
+        if (result.body === undefined) res.status(status).end();
+        else res.status(status).json(result.body);
+      } catch (error) {
+        next(error);
+      }
+    };
+    router[spec.method](spec.path, handler);
+  }
+  return router;
+}
+
+/** Narrowing helpers for handlers: the route's access already guaranteed these. */
+export function actorOf(ctx: RequestContext): ActorContext {
+  if (!ctx.actor) throw new Error('route without authentication used as authenticated');
+  return ctx as ActorContext;
+}
+
+export function accountOf(ctx: RequestContext): AccountContext {
+  if (!ctx.actor || ctx.accountId === undefined || !ctx.membership) throw new Error('route without account access used as account route');
+  return ctx as AccountContext;
+}

@@ -1,0 +1,78 @@
+// Wires the ARI application from its parts. Nothing here is a module-level singleton: tests and main.ts
+// build their own with their own config.
+import { Redis } from 'ioredis';
+import type { Config } from '../core/config';
+import { errorDetails, type Logger } from '../core/logger';
+import type { Database } from '../db/connection';
+import { AriConnection } from './ari/connection';
+import { AriRest } from '../core/ari/rest';
+import { LiveCallStore } from '../core/live-calls';
+import { Reconciler } from './calls/reconciler';
+import { CallRegistry } from './calls/registry';
+import { ConfigSync } from './config-sync';
+import type { FlowDeps } from './flows/call';
+import { RoutingDirectory } from './routing/directory';
+import { StasisDispatcher } from './stasis';
+
+export interface AriApp {
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  readonly registry: CallRegistry;
+}
+
+export function createAriApp(config: Config, db: Database, logger: Logger): AriApp {
+  const redisOptions = { host: config.redis.host, port: config.redis.port, maxRetriesPerRequest: 3 };
+  const redis = new Redis(redisOptions);
+  const subscriber = new Redis(redisOptions);
+  const ari = new AriRest({ baseUrl: config.ari.url, username: config.ari.username, password: config.ari.password });
+  const registry = new CallRegistry({ maxActiveCalls: config.calls.maxActiveCalls, maxEventLoopDelayMs: 250 });
+  const directory = new RoutingDirectory(db);
+  const deps: FlowDeps = {
+    ari,
+    app: config.ari.app,
+    registry,
+    liveCalls: new LiveCallStore(redis),
+    directory,
+    logger,
+    ringTimeoutSeconds: config.calls.ringTimeoutSeconds,
+  };
+  const dispatcher = new StasisDispatcher(deps);
+  const reconciler = new Reconciler(deps, { sweepIntervalMs: 15_000, orphanGraceMs: 30_000 });
+  const configSync = new ConfigSync({ subscriber, publisher: redis, ari, directory, logger });
+  const connection = new AriConnection({
+    url: config.ari.url,
+    username: config.ari.username,
+    password: config.ari.password,
+    app: config.ari.app,
+    logger,
+    onEvent: (event) => {
+      try {
+        dispatcher.dispatch(event);
+      } catch (error) {
+        logger.error('event handling failed', { type: event.type, error: errorDetails(error) });
+      }
+    },
+    onConnected: () => {
+      void configSync.reloadDialplan();
+      reconciler.reconcile(Date.now()).catch((error: unknown) => logger.error('reconciliation failed', { error: errorDetails(error) }));
+    },
+  });
+
+  return {
+    registry,
+    async start() {
+      await configSync.start();
+      connection.start();
+      await connection.waitUntilConnected();
+      reconciler.startSweeping();
+    },
+    async stop() {
+      reconciler.stop();
+      configSync.stop();
+      connection.stop();
+      registry.stop();
+      subscriber.disconnect();
+      redis.disconnect();
+    },
+  };
+}

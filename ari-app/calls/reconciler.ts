@@ -1,0 +1,72 @@
+// After every (re)connection: connected calls recorded in Redis are adopted when both legs are still up, and
+// cleaned up otherwise. Periodically: channels no flow owns (left by a crash, a lost event or a bug) are
+// ended, so nothing lingers in Asterisk holding a line.
+import type { Logger } from '../../core/logger';
+import type { ChannelSnapshot } from '../../core/ari/events';
+import { isGone, type AriRest } from '../../core/ari/rest';
+import { AdoptedCall, type FlowDeps } from '../flows/call';
+import type { LiveCallStore } from '../../core/live-calls';
+import type { CallRegistry } from './registry';
+
+export class Reconciler {
+  private sweepTimer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly deps: FlowDeps & { ari: AriRest; liveCalls: LiveCallStore; registry: CallRegistry; logger: Logger },
+    private readonly options: { sweepIntervalMs: number; orphanGraceMs: number },
+  ) {}
+
+  /** After a (re)connection at `connectedAt`: adopt connected calls, then end what no flow owns from before. */
+  async reconcile(connectedAt: number): Promise<void> {
+    const { ari, liveCalls, registry, logger } = this.deps;
+    const existing = new Set((await ari.listChannels()).map((channel) => channel.id));
+    for (const call of await liveCalls.all()) {
+      if (call.channelIds.some((id) => registry.owns(id))) continue;
+      const alive = call.channelIds.filter((id) => existing.has(id));
+      if (alive.length === call.channelIds.length) {
+        new AdoptedCall(this.deps, call.callId, call.accountId, call.bridgeId, call.channelIds);
+        logger.info('connected call adopted after reconnect', { callId: call.callId, channelIds: call.channelIds });
+        continue;
+      }
+      logger.info('connected call lost a leg while we were away; ending it', { callId: call.callId, alive });
+      await Promise.all(alive.map((id) => ari.hangup(id).catch((error: unknown) => isGone(error) || Promise.reject(error))));
+      await ari.destroyBridge(call.bridgeId).catch(() => undefined);
+      await liveCalls.remove(call.callId);
+    }
+    // A channel of ours from before this connection that no flow owns belonged to a previous process (a call
+    // still ringing when it died): nothing will ever end it but us.
+    await this.endOrphans(connectedAt);
+  }
+
+  startSweeping(): void {
+    this.sweepTimer = setInterval(() => void this.endOrphans(Date.now() - this.options.orphanGraceMs).catch((error: unknown) => {
+      this.deps.logger.warn('sweep failed', { error: (error as Error).message });
+    }), this.options.sweepIntervalMs);
+    this.sweepTimer.unref();
+  }
+
+  stop(): void {
+    clearInterval(this.sweepTimer);
+  }
+
+  /** Ends channels in our Stasis application that no flow owns and that were created before `cutoff`. The
+   *  periodic sweep's cutoff leaves a grace period for calls whose StasisStart is still being handled. */
+  async endOrphans(cutoff: number): Promise<number> {
+    const { ari, registry, logger, app } = this.deps;
+    const orphans = (await ari.listChannels()).filter(
+      (channel) => isOurs(channel, app) && !registry.owns(channel.id) && Date.parse(channel.creationtime) < cutoff,
+    );
+    for (const channel of orphans) {
+      logger.warn('orphan channel ended', { channelId: channel.id, name: channel.name, state: channel.state });
+      // An unanswered caller learns the service failed (503: try again), not that the callee declined (603).
+      const reason = channel.state === 'Up' ? 'normal' : 'congestion';
+      await ari.hangup(channel.id, reason).catch((error: unknown) => isGone(error) || Promise.reject(error));
+    }
+    return orphans.length;
+  }
+}
+
+function isOurs(channel: ChannelSnapshot, app: string): boolean {
+  const dialplan = channel.dialplan;
+  return dialplan?.app_name === 'Stasis' && (dialplan.app_data ?? '').split(',')[0] === app;
+}

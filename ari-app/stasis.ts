@@ -1,0 +1,55 @@
+// Routes every ARI event: to the flow that owns its channel, or, for a new call entering Stasis, to the flow
+// named by its Stasis arguments [flow, accountId, ...ids] (set by the dialplan rows).
+import type { CallEvent, StasisStartEvent } from '../core/ari/events';
+import { eventChannelId } from '../core/ari/events';
+import type { FlowDeps } from './flows/call';
+import { InternalCall } from './flows/internal-call';
+
+export class StasisDispatcher {
+  constructor(private readonly deps: FlowDeps) {}
+
+  dispatch(event: CallEvent): void {
+    const channelId = eventChannelId(event);
+    const owner = this.deps.registry.ownerOf(channelId);
+    this.deps.logger.info('call event', {
+      type: event.type,
+      channelId,
+      callId: owner?.callId,
+      ...(event.type === 'Dial' ? { dialstatus: event.dialstatus } : {}),
+      ...(event.type === 'ChannelDestroyed' ? { cause: event.cause } : {}),
+    });
+    if (owner) {
+      owner.handle(event);
+      return;
+    }
+    if (event.type === 'StasisStart') void this.startCall(event);
+  }
+
+  private async startCall(event: StasisStartEvent): Promise<void> {
+    const { channel, args } = event;
+    const log = this.deps.logger.child({ channelId: channel.id });
+    const [flow, accountArg, ...ids] = args;
+    // Legs we create arrive here only if their call ended before Asterisk reported them: nothing to do.
+    if (flow === 'dialed') return this.refuse(channel.id, 'normal', log, 'leg of an ended call');
+    const admission = this.deps.registry.admit();
+    if (!admission.admitted) return this.refuse(channel.id, 'congestion', log, admission.why);
+    const accountId = Number(accountArg);
+    if (!Number.isSafeInteger(accountId) || accountId <= 0) return this.refuse(channel.id, 'failure', log, 'bad Stasis arguments', args);
+    log.info('call entered Stasis', { flow, accountId, args, caller: channel.caller.number, name: channel.name });
+    switch (flow) {
+      case 'internal': {
+        const [extension] = ids;
+        if (!extension) return this.refuse(channel.id, 'failure', log, 'internal call without an extension', args);
+        await new InternalCall(this.deps, channel, accountId, extension).start();
+        return;
+      }
+      default:
+        return this.refuse(channel.id, 'failure', log, 'unknown flow', args);
+    }
+  }
+
+  private async refuse(channelId: string, reason: 'congestion' | 'failure' | 'normal', log: FlowDeps['logger'], why: string, args?: string[]): Promise<void> {
+    if (reason !== 'normal') log.warn('call refused', { why, reason, args });
+    await this.deps.ari.hangup(channelId, reason).catch(() => undefined);
+  }
+}

@@ -1,0 +1,174 @@
+// The one typed view of the environment. Every process reads its settings here, once, at start-up;
+// a missing or malformed variable stops start-up with a message that names it.
+import fs from 'node:fs';
+import path from 'node:path';
+import Ajv, { type JSONSchemaType } from 'ajv';
+import { parse as parseDotenv } from 'dotenv';
+
+interface Environment {
+  DB_HOST: string;
+  DB_PORT: number;
+  DB_NAME: string;
+  DB_ADMIN_USER: string;
+  DB_ADMIN_PASSWORD: string;
+  DB_APP_USER: string;
+  DB_APP_PASSWORD: string;
+  DB_ASTERISK_USER: string;
+  DB_ASTERISK_PASSWORD: string;
+  REDIS_HOST: string;
+  REDIS_PORT: number;
+  ARI_PORT: number;
+  ARI_USERNAME: string;
+  ARI_PASSWORD: string;
+  ARI_APP: string;
+  SIP_PORT: number;
+  SIP_PUBLIC_HOST: string;
+  RTP_PORT_START: number;
+  RTP_PORT_END: number;
+  ADMIN_API_PORT: number;
+  ADMIN_API_HOST: string;
+  RING_TIMEOUT_SECONDS: number;
+  MAX_ACTIVE_CALLS: number;
+  LOG_LEVEL: 'error' | 'warn' | 'info' | 'debug';
+  SMTP_HOST: string;
+  SMTP_PORT: number;
+  MAIL_FROM: string;
+  PUBLIC_URL: string;
+  PASSWORD_MIN_LENGTH: number;
+}
+
+const port = { type: 'integer', minimum: 1, maximum: 65535 } as const;
+const name = { type: 'string', pattern: '^[A-Za-z0-9_.-]{1,64}$' } as const;
+const secret = { type: 'string', minLength: 16 } as const;
+
+const environmentSchema: JSONSchemaType<Environment> = {
+  type: 'object',
+  properties: {
+    DB_HOST: { type: 'string', minLength: 1 },
+    DB_PORT: port,
+    DB_NAME: name,
+    DB_ADMIN_USER: name,
+    DB_ADMIN_PASSWORD: { type: 'string' },
+    DB_APP_USER: name,
+    DB_APP_PASSWORD: secret,
+    DB_ASTERISK_USER: name,
+    DB_ASTERISK_PASSWORD: secret,
+    REDIS_HOST: { type: 'string', minLength: 1 },
+    REDIS_PORT: port,
+    ARI_PORT: port,
+    ARI_USERNAME: name,
+    ARI_PASSWORD: secret,
+    ARI_APP: name,
+    SIP_PORT: port,
+    SIP_PUBLIC_HOST: { type: 'string', pattern: '^[A-Za-z0-9.:-]{1,253}$' },
+    RTP_PORT_START: port,
+    RTP_PORT_END: port,
+    ADMIN_API_PORT: port,
+    ADMIN_API_HOST: { type: 'string', minLength: 1 },
+    RING_TIMEOUT_SECONDS: { type: 'integer', minimum: 1, maximum: 600 },
+    MAX_ACTIVE_CALLS: { type: 'integer', minimum: 1, maximum: 100000 },
+    LOG_LEVEL: { type: 'string', enum: ['error', 'warn', 'info', 'debug'] },
+    SMTP_HOST: { type: 'string', minLength: 1 },
+    SMTP_PORT: port,
+    MAIL_FROM: { type: 'string', minLength: 3 },
+    PUBLIC_URL: { type: 'string', pattern: '^https?://[^\\s]+$' },
+    PASSWORD_MIN_LENGTH: { type: 'integer', minimum: 8, maximum: 128 },
+  },
+  required: [
+    'DB_HOST', 'DB_PORT', 'DB_NAME', 'DB_ADMIN_USER', 'DB_ADMIN_PASSWORD', 'DB_APP_USER', 'DB_APP_PASSWORD',
+    'DB_ASTERISK_USER', 'DB_ASTERISK_PASSWORD', 'REDIS_HOST', 'REDIS_PORT', 'ARI_PORT', 'ARI_USERNAME',
+    'ARI_PASSWORD', 'ARI_APP', 'SIP_PORT', 'SIP_PUBLIC_HOST', 'RTP_PORT_START', 'RTP_PORT_END', 'ADMIN_API_PORT', 'ADMIN_API_HOST',
+    'RING_TIMEOUT_SECONDS', 'MAX_ACTIVE_CALLS', 'LOG_LEVEL', 'SMTP_HOST', 'SMTP_PORT', 'MAIL_FROM', 'PUBLIC_URL',
+    'PASSWORD_MIN_LENGTH',
+  ],
+  additionalProperties: true,
+};
+
+export interface DatabaseLogin {
+  user: string;
+  password: string;
+}
+
+export interface Config {
+  db: {
+    host: string;
+    port: number;
+    name: string;
+    admin: DatabaseLogin;
+    app: DatabaseLogin;
+    asterisk: DatabaseLogin;
+  };
+  redis: { host: string; port: number };
+  ari: { url: string; username: string; password: string; app: string };
+  sip: { port: number; publicHost: string; rtpPortStart: number; rtpPortEnd: number };
+  adminApi: { host: string; port: number };
+  calls: { ringTimeoutSeconds: number; maxActiveCalls: number };
+  logLevel: Environment['LOG_LEVEL'];
+  mail: { host: string; port: number; from: string };
+  publicUrl: string;
+  passwordPolicy: { minLength: number };
+}
+
+export class ConfigError extends Error {}
+
+function describeProblem(error: { instancePath: string; keyword: string; params: Record<string, unknown>; message?: string }): string {
+  const variable = error.instancePath.replace(/^\//, '') || String(error.params.missingProperty ?? '');
+  if (error.params.missingProperty) return `${String(error.params.missingProperty)} is not set`;
+  if (error.keyword === 'enum') return `${variable} must be one of: ${(error.params.allowedValues as unknown[]).join(', ')}`;
+  return `${variable} ${error.message ?? 'is invalid'}`;
+}
+
+/** Reads the project's .env (if any) beneath the process environment; explicit variables win. */
+function readEnvironment(projectRoot: string): Record<string, string | undefined> {
+  const envFile = path.join(projectRoot, '.env');
+  const fromFile = fs.existsSync(envFile) ? parseDotenv(fs.readFileSync(envFile)) : {};
+  return { ...fromFile, ...process.env };
+}
+
+export function loadConfig(
+  source: Record<string, string | undefined> = readEnvironment(path.resolve(__dirname, '..')),
+): Config {
+  const ajv = new Ajv({ allErrors: true, coerceTypes: true });
+  const validate = ajv.compile(environmentSchema);
+  const env: Record<string, unknown> = { ...source };
+  if (!validate(env)) {
+    const problems = (validate.errors ?? []).map(describeProblem);
+    throw new ConfigError(`invalid configuration: ${problems.join('; ')} (see .env.example)`);
+  }
+  const e = env as unknown as Environment;
+  if (e.RTP_PORT_END <= e.RTP_PORT_START) {
+    throw new ConfigError('invalid configuration: RTP_PORT_END must be above RTP_PORT_START (see .env.example)');
+  }
+  return {
+    db: {
+      host: e.DB_HOST,
+      port: e.DB_PORT,
+      name: e.DB_NAME,
+      admin: { user: e.DB_ADMIN_USER, password: e.DB_ADMIN_PASSWORD },
+      app: { user: e.DB_APP_USER, password: e.DB_APP_PASSWORD },
+      asterisk: { user: e.DB_ASTERISK_USER, password: e.DB_ASTERISK_PASSWORD },
+    },
+    redis: { host: e.REDIS_HOST, port: e.REDIS_PORT },
+    ari: { url: `http://127.0.0.1:${e.ARI_PORT}`, username: e.ARI_USERNAME, password: e.ARI_PASSWORD, app: e.ARI_APP },
+    sip: { port: e.SIP_PORT, publicHost: e.SIP_PUBLIC_HOST, rtpPortStart: e.RTP_PORT_START, rtpPortEnd: e.RTP_PORT_END },
+    adminApi: { host: e.ADMIN_API_HOST, port: e.ADMIN_API_PORT },
+    calls: { ringTimeoutSeconds: e.RING_TIMEOUT_SECONDS, maxActiveCalls: e.MAX_ACTIVE_CALLS },
+    logLevel: e.LOG_LEVEL,
+    mail: { host: e.SMTP_HOST, port: e.SMTP_PORT, from: e.MAIL_FROM },
+    publicUrl: e.PUBLIC_URL.replace(/\/$/, ''),
+    passwordPolicy: { minLength: e.PASSWORD_MIN_LENGTH },
+  };
+}
+
+/** For entry points: load or print the reason and exit, so a bad variable never becomes a stack trace. */
+export function loadConfigOrExit(): Config {
+  try {
+    return loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(78); // EX_CONFIG
+    }
+    throw error;
+  }
+}

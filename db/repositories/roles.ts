@@ -1,0 +1,104 @@
+import { PRESETS, type Permission, type RoleType } from '../../core/access';
+import type { Queryable } from '../connection';
+
+export interface RoleRecord {
+  id: number;
+  accountId: number | null;
+  name: string;
+  type: RoleType;
+  rank: number;
+  permissions: Permission[];
+  reachesDescendants: boolean;
+  presetKey: string | null;
+}
+
+interface RoleRow {
+  id: number | string;
+  account_id: number | string | null;
+  name: string;
+  type: RoleType;
+  rank: number;
+  permissions: string | Permission[];
+  reaches_descendants: number | boolean;
+  preset_key: string | null;
+}
+
+export function parseJson<T>(value: unknown): T {
+  return (typeof value === 'string' ? JSON.parse(value) : value) as T;
+}
+
+function toRole(row: RoleRow): RoleRecord {
+  return {
+    id: Number(row.id),
+    accountId: row.account_id === null ? null : Number(row.account_id),
+    name: row.name,
+    type: row.type,
+    rank: row.rank,
+    permissions: parseJson<Permission[]>(row.permissions),
+    reachesDescendants: Boolean(row.reaches_descendants),
+    presetKey: row.preset_key,
+  };
+}
+
+/** Built-in presets are rows too (account_id NULL), kept in line with core/access.ts on every migration. */
+export async function ensurePresetRoles(db: Queryable): Promise<void> {
+  for (const preset of PRESETS) {
+    await db('roles')
+      .insert({
+        account_id: null,
+        name: preset.name,
+        type: preset.type,
+        rank: preset.rank,
+        permissions: JSON.stringify(preset.permissions),
+        reaches_descendants: preset.reachesDescendants,
+        preset_key: preset.key,
+      })
+      .onConflict('preset_key')
+      .merge(['name', 'type', 'rank', 'permissions', 'reaches_descendants']);
+  }
+}
+
+export async function findPresetRole(db: Queryable, key: string): Promise<RoleRecord> {
+  const row = await db<RoleRow>('roles').where({ preset_key: key }).first();
+  if (!row) throw new Error(`preset role ${key} is missing: run the migrations`);
+  return toRole(row);
+}
+
+/** A role usable in an account: a preset, or a custom role of that account. */
+export async function findRoleForAccount(db: Queryable, roleId: number, accountId: number): Promise<RoleRecord | undefined> {
+  const row = await db<RoleRow>('roles')
+    .where({ id: roleId })
+    .andWhere((query) => query.whereNull('account_id').orWhere('account_id', accountId))
+    .first();
+  return row ? toRole(row) : undefined;
+}
+
+export async function listRolesForAccount(db: Queryable, accountId: number): Promise<RoleRecord[]> {
+  const rows = await db<RoleRow>('roles').whereNull('account_id').orWhere('account_id', accountId).orderBy([{ column: 'rank', order: 'desc' }, 'name']);
+  return rows.map(toRole);
+}
+
+export async function insertRole(db: Queryable, role: Omit<RoleRecord, 'id' | 'presetKey'>): Promise<RoleRecord> {
+  const [id] = await db('roles').insert({
+    account_id: role.accountId,
+    name: role.name,
+    type: role.type,
+    rank: role.rank,
+    permissions: JSON.stringify(role.permissions),
+    reaches_descendants: role.reachesDescendants,
+  });
+  return { ...role, id: Number(id), presetKey: null };
+}
+
+export async function updateRole(db: Queryable, id: number, change: { name?: string; rank?: number; permissions?: Permission[] }): Promise<void> {
+  await db('roles').where({ id }).update({
+    ...(change.name !== undefined ? { name: change.name } : {}),
+    ...(change.rank !== undefined ? { rank: change.rank } : {}),
+    ...(change.permissions !== undefined ? { permissions: JSON.stringify(change.permissions) } : {}),
+    updated_at: db.fn.now(),
+  });
+}
+
+export async function deleteRole(db: Queryable, id: number): Promise<void> {
+  await db('roles').where({ id }).delete();
+}

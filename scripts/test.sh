@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# npm test: brings up (or reuses) MariaDB, Redis and Asterisk, type-checks, then runs the unit and the
+# integration suites. Integration tests start their own ARI app and worker processes; those started by
+# `npm start` would take the same Stasis application and jobs from them, so they are paused for the run.
+source "$(dirname "$0")/lib/common.sh"
+source "$(dirname "$0")/lib/stack.sh"
+started=$(date +%s)
+stack_infrastructure_up
+# The SIP user agents of the call tests.
+apt_install sip-tester
+paused_apps=()
+for app in ari-app worker; do
+  if app_running "$app"; then
+    say "pausing the stack's $app while the tests run their own"
+    stop_app "$app"
+    paused_apps+=("$app")
+  fi
+done
+restore() {
+  local status=$?
+  local app
+  for app in "${paused_apps[@]}"; do start_app "$app" || true; done
+  say "tests finished in $(( $(date +%s) - started ))s"
+  exit "$status"
+}
+trap restore EXIT
+say "type-checking"
+npx tsc --noEmit -p tsconfig.json
+if (( $# > 0 )); then npx mocha "$@"; else npx mocha "test/unit/**/*.test.ts" "test/integration/**/*.test.ts"; fi
