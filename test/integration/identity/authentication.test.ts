@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { removeAccountTree, startTestApi, type TestApi } from '../../support/admin-api';
+import { removeAccountTree, startTestApi, uniqueName, type TestApi } from '../../support/admin-api';
 import { expectStatus } from './helpers';
 
 describe('admin API authentication (HTTP, MariaDB, Redis)', function () {
@@ -33,7 +33,8 @@ describe('admin API authentication (HTTP, MariaDB, Redis)', function () {
 
   it('given a wrong password, when logging in, then 401 with no hint whether the user exists', async () => {
     const wrong = await api.client.post('/v1/auth/login', { username: org.username, password: 'definitely-not-it' });
-    const unknown = await api.client.post('/v1/auth/login', { username: 'nobody-at-all', password: 'definitely-not-it' });
+    // A fresh unknown name each run: failures for a fixed one would pile up across runs and throttle it.
+    const unknown = await api.client.post('/v1/auth/login', { username: uniqueName('nobody'), password: 'definitely-not-it' });
     expectStatus(wrong, 401, 'INVALID_CREDENTIALS');
     expectStatus(unknown, 401, 'INVALID_CREDENTIALS');
     expect(wrong.body.error.message).to.equal(unknown.body.error.message);
