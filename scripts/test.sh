@@ -5,9 +5,12 @@
 source "$(dirname "$0")/lib/common.sh"
 source "$(dirname "$0")/lib/stack.sh"
 started=$(date +%s)
+# One run at a time on a machine: every run uses the same Asterisk and the same Stasis application name.
+exec 9>/tmp/pbx-control-plane-tests.lock
+flock 9
 stack_infrastructure_up
-# The SIP user agents of the call tests.
-apt_install sip-tester
+# The SIP user agents of the call tests, and the browser of the WebRTC phone test.
+apt_install sip-tester chromium
 paused_apps=()
 for app in ari-app worker; do
   if app_running "$app"; then
