@@ -27,6 +27,7 @@ import { roleRoutes } from './roles/routes';
 import { RoleService } from './roles/service';
 import { userRoutes } from './users/routes';
 import { UserService } from './users/service';
+import { webPhoneRouter } from './web-phone/routes';
 
 export interface AdminApi {
   app: Express;
@@ -55,7 +56,7 @@ export async function createAdminApi(deps: { config: Config; db: Database; redis
     ...groupRoutes(new GroupService(db)),
     ...auditRoutes(db),
   ];
-  const app = createHttpApp(logger, [healthRoutes({ db, redis }), openApiRouter(routes), mountRoutes(routes, auth)]);
+  const app = createHttpApp(logger, [healthRoutes({ db, redis }), openApiRouter(routes), webPhoneRouter({ config, logger }), mountRoutes(routes, auth)]);
   return {
     app,
     routes,
