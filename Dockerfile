@@ -15,5 +15,7 @@ COPY --from=build /app/dist ./
 # The renderer reads its templates beside itself.
 COPY asterisk-config/asterisk ./asterisk-config/asterisk
 COPY asterisk-config/odbc ./asterisk-config/odbc
+COPY web-phone ./web-phone
+COPY asterisk-config/trunks ./asterisk-config/trunks
 USER node
 CMD ["node", "ari-app/main.js"]

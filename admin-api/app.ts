@@ -13,6 +13,8 @@ import { AccessCache } from './auth/access-cache';
 import { AuthService } from './auth/service';
 import { LoginThrottle } from './auth/throttle';
 import { auditRoutes } from './audit/routes';
+import { deviceRoutes } from './devices/routes';
+import { createDeviceService } from './devices/service';
 import { groupRoutes } from './groups/routes';
 import { GroupService } from './groups/service';
 import { healthRoutes } from './health/routes';
@@ -54,6 +56,7 @@ export async function createAdminApi(deps: { config: Config; db: Database; redis
     ...userRoutes(users),
     ...invitationRoutes(new InvitationService(db, jobs, users, access, config.passwordPolicy)),
     ...groupRoutes(new GroupService(db)),
+    ...deviceRoutes(createDeviceService({ db, notifier, config, logger })),
     ...auditRoutes(db),
   ];
   const app = createHttpApp(logger, [healthRoutes({ db, redis }), openApiRouter(routes), webPhoneRouter({ config, logger }), mountRoutes(routes, auth)]);

@@ -26,7 +26,11 @@ export class ChangeNotifier {
     return this.publish({ kind: 'dialplan-contexts' });
   }
 
-  devicesChanged(accountId: number, endpointIds: string[], disabled = false): Promise<string> {
-    return this.publish({ kind: 'devices', accountId, endpointIds, disabled });
+  devicesChanged(accountId: number, endpointIds: string[], options: { created?: boolean } = {}): Promise<string> {
+    return this.publish({ kind: 'devices', accountId, endpointIds, created: options.created });
+  }
+
+  trunksChanged(objectIds: string[], registrationsChanged: boolean): Promise<string> {
+    return this.publish({ kind: 'trunks', objectIds, registrationsChanged });
   }
 }

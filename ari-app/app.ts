@@ -6,6 +6,7 @@ import { errorDetails, type Logger } from '../core/logger';
 import type { Database } from '../db/connection';
 import { AriConnection } from './ari/connection';
 import { AriRest } from '../core/ari/rest';
+import { AmiConnection } from '../core/asterisk/ami';
 import { LiveCallStore } from '../core/live-calls';
 import { Reconciler } from './calls/reconciler';
 import { CallRegistry } from './calls/registry';
@@ -38,7 +39,9 @@ export function createAriApp(config: Config, db: Database, logger: Logger): AriA
   };
   const dispatcher = new StasisDispatcher(deps);
   const reconciler = new Reconciler(deps, { sweepIntervalMs: 15_000, orphanGraceMs: 30_000 });
-  const configSync = new ConfigSync({ subscriber, publisher: redis, ari, directory, logger });
+  const ami = new AmiConnection({ host: config.ami.host, port: config.ami.port, username: config.ami.username, secret: config.ami.password, logger });
+  const configSync = new ConfigSync({ subscriber, publisher: redis, ari, ami, directory, logger });
+  ami.on('connected', () => void configSync.expireAll());
   const connection = new AriConnection({
     url: config.ari.url,
     username: config.ari.username,
@@ -62,6 +65,7 @@ export function createAriApp(config: Config, db: Database, logger: Logger): AriA
     registry,
     async start() {
       await configSync.start();
+      ami.start();
       connection.start();
       await connection.waitUntilConnected();
       reconciler.startSweeping();
@@ -69,6 +73,7 @@ export function createAriApp(config: Config, db: Database, logger: Logger): AriA
     async stop() {
       reconciler.stop();
       configSync.stop();
+      ami.stop();
       connection.stop();
       registry.stop();
       subscriber.disconnect();

@@ -1,20 +1,27 @@
 // Applies configuration changes published by the admin API: new or removed account contexts need the
-// dialplan reloaded (debounced: a bulk import is one reload); device changes refresh the routing cache.
+// dialplan reloaded (debounced: a bulk import is one reload); device and trunk changes expire their objects
+// from PJSIP's cache and refresh the routing cache.
 // Each application is acknowledged on Redis so the writer can tell when Asterisk has it.
 import type { Redis } from 'ioredis';
 import { CHANGES_APPLIED_CHANNEL, CHANGES_CHANNEL, parseChangeEvent, type ChangeApplied, type ChangeEvent } from '../core/change-events';
 import { errorDetails, type Logger } from '../core/logger';
 import type { AriRest } from '../core/ari/rest';
+import type { AmiConnection } from '../core/asterisk/ami';
+import { expireAllCachedObjects, expireCachedObjects } from '../core/asterisk/sorcery-cache';
 import type { RoutingDirectory } from './routing/directory';
 
 const RELOAD_DEBOUNCE_MS = 100;
+// New endpoints are tracked for ARI's endpoint state only when res_pjsip synchronizes its endpoints, which it
+// does on reload: one reload per burst of creations (a bulk import is thousands), never per change.
+const ENDPOINT_TRACKING_DEBOUNCE_MS = 1000;
 
 export class ConfigSync {
   private pendingReload: string[] = [];
   private reloadTimer: NodeJS.Timeout | undefined;
+  private trackingTimer: NodeJS.Timeout | undefined;
 
   constructor(
-    private readonly deps: { subscriber: Redis; publisher: Redis; ari: AriRest; directory: RoutingDirectory; logger: Logger },
+    private readonly deps: { subscriber: Redis; publisher: Redis; ari: AriRest; ami: AmiConnection; directory: RoutingDirectory; logger: Logger },
   ) {}
 
   async start(): Promise<void> {
@@ -35,7 +42,11 @@ export class ConfigSync {
         return;
       case 'devices':
         this.deps.directory.invalidateAccount(event.accountId);
-        void this.applyDeviceChange(event);
+        if (event.created) this.scheduleEndpointTracking();
+        void this.applyPjsipChange(event);
+        return;
+      case 'trunks':
+        void this.applyPjsipChange(event);
         return;
     }
   }
@@ -54,19 +65,38 @@ export class ConfigSync {
     }
   }
 
-  /** Disabled devices must stop at once: PJSIP's memory cache would serve their endpoints for up to a minute,
-   *  so it is expired (expire_on_reload) by reloading res_pjsip. */
-  private async applyDeviceChange(event: Extract<ChangeEvent, { kind: 'devices' }>): Promise<void> {
-    if (event.disabled) {
-      try {
-        await this.deps.ari.reloadModule('res_pjsip.so');
-        this.deps.logger.info('PJSIP cache expired for disabled devices', { changeId: event.id, endpointIds: event.endpointIds });
-      } catch (error) {
-        this.deps.logger.error('PJSIP reload failed', { changeId: event.id, error: (error as Error).message });
-        return;
-      }
+  /** A changed device or trunk must take effect for the next REGISTER or call: its cached PJSIP objects are
+   *  expired by name, which needs no reload. New outbound registrations start only with their module's reload. */
+  private async applyPjsipChange(event: Extract<ChangeEvent, { kind: 'devices' | 'trunks' }>): Promise<void> {
+    const objectIds = event.kind === 'devices' ? event.endpointIds : event.objectIds;
+    try {
+      await expireCachedObjects(this.deps.ami, objectIds);
+      if (event.kind === 'trunks' && event.registrationsChanged) await this.deps.ari.reloadModule('res_pjsip_outbound_registration.so');
+      this.deps.logger.info('PJSIP objects refreshed', { changeId: event.id, kind: event.kind, objects: objectIds.length });
+    } catch (error) {
+      this.deps.logger.error('PJSIP objects not refreshed', { changeId: event.id, kind: event.kind, error: errorDetails(error) });
+      return;
     }
     await this.acknowledge({ ids: [event.id], kind: event.kind, appliedAt: new Date().toISOString() });
+  }
+
+  private scheduleEndpointTracking(): void {
+    clearTimeout(this.trackingTimer);
+    this.trackingTimer = setTimeout(() => {
+      this.deps.ari.reloadModule('res_pjsip.so')
+        .then(() => this.deps.logger.info('new endpoints tracked for their state'))
+        .catch((error: unknown) => this.deps.logger.warn('endpoint tracking reload failed', { error: errorDetails(error) }));
+    }, ENDPOINT_TRACKING_DEBOUNCE_MS);
+  }
+
+  /** After every AMI (re)connection: whatever changed while we were away is read afresh. */
+  async expireAll(): Promise<void> {
+    try {
+      await expireAllCachedObjects(this.deps.ami);
+      this.deps.logger.info('PJSIP caches expired after connecting');
+    } catch (error) {
+      this.deps.logger.error('PJSIP caches not expired', { error: errorDetails(error) });
+    }
   }
 
   private async acknowledge(applied: ChangeApplied): Promise<void> {
@@ -77,5 +107,6 @@ export class ConfigSync {
 
   stop(): void {
     clearTimeout(this.reloadTimer);
+    clearTimeout(this.trackingTimer);
   }
 }

@@ -21,8 +21,12 @@ interface Environment {
   ARI_USERNAME: string;
   ARI_PASSWORD: string;
   ARI_APP: string;
+  AMI_PORT: number;
+  AMI_USERNAME: string;
+  AMI_PASSWORD: string;
   SIP_PORT: number;
   SIP_PUBLIC_HOST: string;
+  SIP_WEBSOCKET_URL: string;
   RTP_PORT_START: number;
   RTP_PORT_END: number;
   ADMIN_API_PORT: number;
@@ -59,8 +63,12 @@ const environmentSchema: JSONSchemaType<Environment> = {
     ARI_USERNAME: name,
     ARI_PASSWORD: secret,
     ARI_APP: name,
+    AMI_PORT: port,
+    AMI_USERNAME: name,
+    AMI_PASSWORD: secret,
     SIP_PORT: port,
     SIP_PUBLIC_HOST: { type: 'string', pattern: '^[A-Za-z0-9.:-]{1,253}$' },
+    SIP_WEBSOCKET_URL: { type: 'string', pattern: '^wss?://[^\\s/]+(/[^\\s]*)?$' },
     RTP_PORT_START: port,
     RTP_PORT_END: port,
     ADMIN_API_PORT: port,
@@ -77,7 +85,7 @@ const environmentSchema: JSONSchemaType<Environment> = {
   required: [
     'DB_HOST', 'DB_PORT', 'DB_NAME', 'DB_ADMIN_USER', 'DB_ADMIN_PASSWORD', 'DB_APP_USER', 'DB_APP_PASSWORD',
     'DB_ASTERISK_USER', 'DB_ASTERISK_PASSWORD', 'REDIS_HOST', 'REDIS_PORT', 'ARI_PORT', 'ARI_USERNAME',
-    'ARI_PASSWORD', 'ARI_APP', 'SIP_PORT', 'SIP_PUBLIC_HOST', 'RTP_PORT_START', 'RTP_PORT_END', 'ADMIN_API_PORT', 'ADMIN_API_HOST',
+    'ARI_PASSWORD', 'ARI_APP', 'AMI_PORT', 'AMI_USERNAME', 'AMI_PASSWORD', 'SIP_PORT', 'SIP_PUBLIC_HOST', 'SIP_WEBSOCKET_URL', 'RTP_PORT_START', 'RTP_PORT_END', 'ADMIN_API_PORT', 'ADMIN_API_HOST',
     'RING_TIMEOUT_SECONDS', 'MAX_ACTIVE_CALLS', 'LOG_LEVEL', 'SMTP_HOST', 'SMTP_PORT', 'MAIL_FROM', 'PUBLIC_URL',
     'PASSWORD_MIN_LENGTH',
   ],
@@ -100,7 +108,8 @@ export interface Config {
   };
   redis: { host: string; port: number };
   ari: { url: string; username: string; password: string; app: string };
-  sip: { port: number; publicHost: string; rtpPortStart: number; rtpPortEnd: number };
+  ami: { host: string; port: number; username: string; password: string };
+  sip: { port: number; publicHost: string; websocketUrl: string; websocketPort: number; rtpPortStart: number; rtpPortEnd: number };
   adminApi: { host: string; port: number };
   calls: { ringTimeoutSeconds: number; maxActiveCalls: number };
   logLevel: Environment['LOG_LEVEL'];
@@ -150,7 +159,15 @@ export function loadConfig(
     },
     redis: { host: e.REDIS_HOST, port: e.REDIS_PORT },
     ari: { url: `http://127.0.0.1:${e.ARI_PORT}`, username: e.ARI_USERNAME, password: e.ARI_PASSWORD, app: e.ARI_APP },
-    sip: { port: e.SIP_PORT, publicHost: e.SIP_PUBLIC_HOST, rtpPortStart: e.RTP_PORT_START, rtpPortEnd: e.RTP_PORT_END },
+    ami: { host: '127.0.0.1', port: e.AMI_PORT, username: e.AMI_USERNAME, password: e.AMI_PASSWORD },
+    sip: {
+      port: e.SIP_PORT,
+      publicHost: e.SIP_PUBLIC_HOST,
+      websocketUrl: e.SIP_WEBSOCKET_URL,
+      websocketPort: websocketPort(e.SIP_WEBSOCKET_URL),
+      rtpPortStart: e.RTP_PORT_START,
+      rtpPortEnd: e.RTP_PORT_END,
+    },
     adminApi: { host: e.ADMIN_API_HOST, port: e.ADMIN_API_PORT },
     calls: { ringTimeoutSeconds: e.RING_TIMEOUT_SECONDS, maxActiveCalls: e.MAX_ACTIVE_CALLS },
     logLevel: e.LOG_LEVEL,
@@ -158,6 +175,11 @@ export function loadConfig(
     publicUrl: e.PUBLIC_URL.replace(/\/$/, ''),
     passwordPolicy: { minLength: e.PASSWORD_MIN_LENGTH },
   };
+}
+
+function websocketPort(url: string): number {
+  const parsed = new URL(url);
+  return parsed.port ? Number(parsed.port) : parsed.protocol === 'wss:' ? 443 : 80;
 }
 
 /** For entry points: load or print the reason and exit, so a bad variable never becomes a stack trace. */

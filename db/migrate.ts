@@ -8,7 +8,7 @@ import { ensurePresetRoles } from './repositories/roles';
 
 /** What Asterisk reads through ODBC. It writes only the contacts its registrar keeps. */
 export const ASTERISK_READ_TABLES = [
-  'ps_endpoints', 'ps_auths', 'ps_aors', 'ps_endpoint_id_ips', 'ps_registrations', 'extensions', 'ast_config',
+  'ps_endpoints', 'ps_auths', 'ps_aors', 'ps_endpoint_id_ips', 'ps_registrations', 'ps_acls', 'extensions', 'ast_config',
 ] as const;
 export const ASTERISK_WRITE_TABLES = ['ps_contacts'] as const;
 

@@ -22,7 +22,8 @@ done
 restore() {
   local status=$?
   local app
-  for app in "${paused_apps[@]}"; do start_app "$app" || true; done
+  # Without the lock's descriptor: a restarted app would otherwise hold the lock for as long as it runs.
+  for app in "${paused_apps[@]}"; do start_app "$app" 9>&- || true; done
   say "tests finished in $(( $(date +%s) - started ))s"
   exit "$status"
 }

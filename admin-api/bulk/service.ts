@@ -88,7 +88,7 @@ export class BulkProvisioningService {
       await ctx.audit(trx, { action: 'user.bulk_create', entity: 'user', entityId: null, after: { count: plan.length, usernames: plan.map((user) => user.username) } });
       return userIds;
     });
-    await this.notifier.devicesChanged(account.id, plan.map((user) => user.sipUsername));
+    await this.notifier.devicesChanged(account.id, plan.map((user) => user.sipUsername), { created: true });
     await this.jobs.enqueueMany('email.onboarding', ids.map((userId) => ({ data: { userId, accountId: account.id }, jobId: `onboarding-${account.id}-${userId}` })));
     return {
       created: plan.length,

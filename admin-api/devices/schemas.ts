@@ -23,3 +23,19 @@ export const createDeviceSchema: JSONSchemaType<CreateDeviceInput> = {
   required: ['extension', 'label', 'kind'],
   additionalProperties: false,
 };
+
+export interface UpdateDeviceInput {
+  label?: string;
+  enabled?: boolean;
+}
+
+export const updateDeviceSchema: JSONSchemaType<UpdateDeviceInput> = {
+  type: 'object',
+  properties: {
+    label: { type: 'string', minLength: 1, maxLength: 120, nullable: true },
+    // A disabled device is refused at once (its registration is dropped); enabling lets it register again.
+    enabled: { type: 'boolean', nullable: true },
+  },
+  additionalProperties: false,
+  minProperties: 1,
+};

@@ -4,20 +4,44 @@ import type { Config } from '../../core/config';
 import { generateIdentifier, generatePassword } from '../../core/secrets';
 import type { Database } from '../../db/connection';
 import { findAccount } from '../../db/repositories/accounts';
-import { countDevicesWithExtension, deleteDeviceRow, findDevice, insertDevice } from '../../db/repositories/devices';
+import { countDevicesWithExtension, deleteDeviceRow, findDevice, insertDevice, listDevices, updateDeviceRow, type DeviceRow } from '../../db/repositories/devices';
 import { putStasisRoutes, removeRoute, type StasisRoute } from '../../db/repositories/dialplan';
-import { deleteDeviceEndpoints, insertDeviceEndpoints } from '../../db/repositories/pjsip';
+import { authPassword, callerIdOf, deleteDeviceEndpoints, insertDeviceEndpoints, replaceAuthPassword, setEndpointsEnabled, type DeviceKind } from '../../db/repositories/pjsip';
 import { createError, notFound } from '../http/errors';
+import type { RequestContext } from '../http/routes';
 import { compileValidator } from '../http/validation';
 import type { ChangeNotifier } from '../notifier';
-import { createDeviceSchema } from './schemas';
+import { createDeviceSchema, type UpdateDeviceInput } from './schemas';
+import { RegistrationReader, type Registration } from './registration';
+import { AriRest } from '../../core/ari/rest';
+import type { Logger } from '../../core/logger';
 
-export interface DeviceProvisioning {
-  deviceId: number;
+export interface DeviceView {
+  id: number;
   accountId: number;
+  userId: number | null;
   extension: string;
-  /** What a phone is configured with. The password is shown here and never stored anywhere else in clear. */
-  sip: { server: string; port: number; transports: string[]; username: string; password: string; authUsername: string };
+  label: string;
+  kind: DeviceKind;
+  enabled: boolean;
+  sipUsername: string;
+  registration: Registration;
+}
+
+export interface SipSettings {
+  server: string;
+  port: number;
+  transport: 'udp' | 'tcp' | 'ws';
+  /** For WebRTC phones: where the browser opens its SIP WebSocket. */
+  websocketUrl?: string;
+  username: string;
+  authUsername: string;
+  password: string;
+}
+
+/** What a phone is configured with: the device and its SIP settings, password included. */
+export interface DeviceProvisioning extends DeviceView {
+  sip: SipSettings;
 }
 
 const validateCreate = compileValidator(createDeviceSchema);
@@ -27,10 +51,18 @@ export function internalRoute(context: string, accountId: number, extension: str
   return { context, exten: extension, flow: 'internal', args: [accountId, extension] };
 }
 
-export class DeviceService {
-  constructor(private readonly db: Database, private readonly notifier: ChangeNotifier, private readonly sip: Config['sip']) {}
+/** Writes the request's audit row inside the service's transaction (RequestContext.audit). */
+export type Auditor = RequestContext['audit'];
 
-  async create(accountId: number, body: unknown): Promise<DeviceProvisioning> {
+export class DeviceService {
+  constructor(
+    private readonly db: Database,
+    private readonly notifier: ChangeNotifier,
+    private readonly registrations: RegistrationReader,
+    private readonly sip: Config['sip'],
+  ) {}
+
+  async create(accountId: number, body: unknown, audit?: Auditor): Promise<DeviceProvisioning> {
     const input = validateCreate(body);
     const endpointId = generateIdentifier('d');
     const password = generatePassword();
@@ -50,30 +82,91 @@ export class DeviceService {
         callerIdNumber: input.extension,
       }]);
       await putStasisRoutes(trx, [internalRoute(account.dialplan_context, accountId, input.extension)]);
+      await audit?.(trx, { action: 'device.create', entity: 'device', entityId: id, after: { ...input, sipUsername: endpointId } });
       return id;
     });
-    await this.notifier.devicesChanged(accountId, [endpointId]);
-    return {
-      deviceId,
-      accountId,
-      extension: input.extension,
-      sip: {
-        server: this.sip.publicHost,
-        port: this.sip.port,
-        transports: input.kind === 'webrtc' ? ['ws'] : ['udp', 'tcp'],
-        username: endpointId,
-        authUsername: endpointId,
-        password,
-      },
-    };
+    await this.notifier.devicesChanged(accountId, [endpointId], { created: true });
+    return this.provisioning(accountId, deviceId);
   }
 
-  async remove(accountId: number, deviceId: number): Promise<void> {
+  async list(accountId: number, filter: { userId?: number } = {}): Promise<DeviceView[]> {
+    return this.views(await listDevices(this.db, { accountId, userId: filter.userId }));
+  }
+
+  /** A user's own devices in every account, with what each phone needs to register. */
+  async listOwn(userId: number): Promise<DeviceProvisioning[]> {
+    const rows = await listDevices(this.db, { userId });
+    return Promise.all(rows.map((row) => this.provisioning(Number(row.account_id), row.id)));
+  }
+
+  async provisioning(accountId: number, deviceId: number, userId?: number): Promise<DeviceProvisioning> {
+    const device = await this.require(accountId, deviceId, userId);
+    const [view] = await this.views([device]);
+    const password = await authPassword(this.db, device.endpoint_id);
+    return { ...view!, sip: this.sipSettings(device, password ?? '') };
+  }
+
+  async update(accountId: number, deviceId: number, change: UpdateDeviceInput, audit?: Auditor): Promise<DeviceView> {
+    const device = await this.require(accountId, deviceId);
+    await this.db.transaction(async (trx) => {
+      await updateDeviceRow(trx, deviceId, change);
+      if (change.enabled !== undefined) await setEndpointsEnabled(trx, [device.endpoint_id], change.enabled);
+      if (change.label !== undefined) await trx('ps_endpoints').where({ id: device.endpoint_id }).update({ callerid: callerIdOf(change.label, device.extension) });
+      await audit?.(trx, { action: 'device.update', entity: 'device', entityId: deviceId, before: { label: device.label, enabled: Boolean(device.enabled) }, after: change });
+    });
+    await this.notifier.devicesChanged(accountId, [device.endpoint_id]);
+    const [view] = await this.views([(await findDevice(this.db, deviceId))!]);
+    return view!;
+  }
+
+  /** A new generated password; the old one stops working for the next REGISTER or call. */
+  async rotatePassword(accountId: number, deviceId: number, options: { userId?: number; audit?: Auditor } = {}): Promise<DeviceProvisioning> {
+    const { userId, audit } = options;
+    const device = await this.require(accountId, deviceId, userId);
+    await this.db.transaction(async (trx) => {
+      await replaceAuthPassword(trx, device.endpoint_id, generatePassword());
+      await audit?.(trx, { action: 'device.rotate_password', entity: 'device', entityId: deviceId });
+    });
+    await this.notifier.devicesChanged(accountId, [device.endpoint_id]);
+    return this.provisioning(accountId, deviceId, userId);
+  }
+
+  private async require(accountId: number, deviceId: number, userId?: number): Promise<DeviceRow> {
+    const device = await findDevice(this.db, deviceId);
+    const owned = userId === undefined || Number(device?.user_id) === userId;
+    if (!device || Number(device.account_id) !== accountId || !owned) throw notFound('device', deviceId);
+    return device;
+  }
+
+  private async views(rows: DeviceRow[]): Promise<DeviceView[]> {
+    const registrations = await this.registrations.read(this.db, rows.map((row) => row.endpoint_id));
+    return rows.map((row) => ({
+      id: Number(row.id),
+      accountId: Number(row.account_id),
+      userId: row.user_id === null ? null : Number(row.user_id),
+      extension: row.extension,
+      label: row.label,
+      kind: row.kind,
+      enabled: Boolean(row.enabled),
+      sipUsername: row.endpoint_id,
+      registration: registrations.get(row.endpoint_id)!,
+    }));
+  }
+
+  private sipSettings(device: DeviceRow, password: string): SipSettings {
+    const common = { server: this.sip.publicHost, username: device.endpoint_id, authUsername: device.endpoint_id, password };
+    if (device.kind === 'webrtc') return { ...common, port: this.sip.websocketPort, transport: 'ws', websocketUrl: this.sip.websocketUrl };
+    return { ...common, port: this.sip.port, transport: 'udp' };
+  }
+
+  async remove(accountId: number, deviceId: number, audit?: Auditor): Promise<void> {
+    await this.require(accountId, deviceId);
     const endpointId = await this.db.transaction(async (trx) => {
       const device = await findDevice(trx, deviceId);
-      if (!device || Number(device.account_id) !== accountId) throw notFound('device', deviceId);
+      if (!device) throw notFound('device', deviceId);
       await deleteDeviceEndpoints(trx, [device.endpoint_id]);
       await deleteDeviceRow(trx, deviceId);
+      await audit?.(trx, { action: 'device.delete', entity: 'device', entityId: deviceId, before: { extension: device.extension, label: device.label, sipUsername: device.endpoint_id } });
       if ((await countDevicesWithExtension(trx, accountId, device.extension)) === 0) {
         const account = await findAccount(trx, accountId);
         if (account) await removeRoute(trx, account.dialplan_context, device.extension);
@@ -82,4 +175,11 @@ export class DeviceService {
     });
     await this.notifier.devicesChanged(accountId, [endpointId]);
   }
+}
+
+/** The service wired with its ARI reader, as the admin API and tools build it. */
+export function createDeviceService(deps: { db: Database; notifier: ChangeNotifier; config: Config; logger: Logger }): DeviceService {
+  const { config } = deps;
+  const ari = new AriRest({ baseUrl: config.ari.url, username: config.ari.username, password: config.ari.password, timeoutMs: 2000 });
+  return new DeviceService(deps.db, deps.notifier, new RegistrationReader(ari, deps.logger), config.sip);
 }

@@ -131,7 +131,7 @@ export class UserService {
       return devices;
     });
     await this.access.userAccessChanged([userId]);
-    if (disabled.length > 0) await this.notifier.devicesChanged(ctx.accountId, disabled.map((device) => device.endpointId), true);
+    if (disabled.length > 0) await this.notifier.devicesChanged(ctx.accountId, disabled.map((device) => device.endpointId));
   }
 
   /** An Organization Owner removed from the organization: deactivated on every subaccount too, or left there

@@ -26,6 +26,13 @@ export interface AriRestOptions {
   timeoutMs?: number;
 }
 
+export interface EndpointSnapshot {
+  technology: string;
+  resource: string;
+  state?: 'online' | 'offline' | 'unknown';
+  channel_ids: string[];
+}
+
 type Query = Record<string, string | number | boolean | undefined>;
 
 export class AriRest {
@@ -95,6 +102,15 @@ export class AriRest {
 
   listBridges(): Promise<{ id: string; channels: string[]; name: string }[]> {
     return this.request('GET', '/bridges');
+  }
+
+  /** PJSIP endpoints as Asterisk sees them: state "online" once a contact of theirs is reachable. */
+  listEndpoints(technology = 'PJSIP'): Promise<EndpointSnapshot[]> {
+    return this.request('GET', `/endpoints/${encodeURIComponent(technology)}`);
+  }
+
+  getEndpoint(technology: string, resource: string): Promise<EndpointSnapshot> {
+    return this.request('GET', `/endpoints/${encodeURIComponent(technology)}/${encodeURIComponent(resource)}`);
   }
 
   reloadModule(moduleName: string): Promise<void> {

@@ -4,6 +4,7 @@ import type { DeviceKind } from './pjsip';
 export interface DeviceRow {
   id: number;
   account_id: number;
+  user_id: number | null;
   extension: string;
   label: string;
   kind: DeviceKind;
@@ -72,4 +73,16 @@ export async function setDevicesEnabled(db: Queryable, where: { userId: number; 
   const rows = (await query.clone().select('account_id', 'endpoint_id')) as { account_id: number; endpoint_id: string }[];
   await query.update({ enabled });
   return rows.map((row) => ({ accountId: Number(row.account_id), endpointId: row.endpoint_id }));
+}
+
+/** Devices of an account (optionally one user's), or of one user across accounts, oldest first. */
+export async function listDevices(db: Queryable, where: { accountId?: number; userId?: number }): Promise<DeviceRow[]> {
+  const query = db<DeviceRow>('devices').select('*').orderBy('id');
+  if (where.accountId !== undefined) query.where('account_id', where.accountId);
+  if (where.userId !== undefined) query.where('user_id', where.userId);
+  return query;
+}
+
+export async function updateDeviceRow(db: Queryable, id: number, change: { label?: string; enabled?: boolean }): Promise<void> {
+  if (Object.keys(change).length > 0) await db('devices').where({ id }).update({ ...change, updated_at: db.fn.now() });
 }

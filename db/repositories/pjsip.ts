@@ -12,8 +12,9 @@ export interface DeviceEndpoint {
   callerIdNumber: string;
 }
 
-function quoteCallerIdName(name: string): string {
-  return `"${name.replace(/["\\<>]/g, '')}" <`;
+/** The caller ID a device presents: its label as the name, its extension as the number. */
+export function callerIdOf(label: string, extension: string): string {
+  return `"${label.replace(/["\\<>]/g, '')}" <${extension}>`;
 }
 
 export function endpointRow(device: DeviceEndpoint): Record<string, string | number | null> {
@@ -31,7 +32,7 @@ export function endpointRow(device: DeviceEndpoint): Record<string, string | num
     rtp_symmetric: 'yes',
     force_rport: 'yes',
     rewrite_contact: 'yes',
-    callerid: `${quoteCallerIdName(device.callerIdName)}${device.callerIdNumber}>`,
+    callerid: callerIdOf(device.callerIdName, device.callerIdNumber),
     send_pai: 'yes',
     // Who the phone is talking to, shown after answer or transfer: an UPDATE (no media renegotiation) where
     // the phone allows it, a re-INVITE otherwise.
@@ -79,6 +80,34 @@ export async function registeredEndpoints(db: Queryable, endpointIds: string[]):
     .whereIn('endpoint', endpointIds)
     .andWhere('expiration_time', '>', Math.floor(Date.now() / 1000));
   return new Set(rows.map((row: { endpoint: string }) => row.endpoint));
+}
+
+export interface RegisteredContact {
+  endpoint: string;
+  uri: string;
+  userAgent: string | null;
+  expiresAt: string;
+}
+
+/** Unexpired registrations of endpoints, as Asterisk's registrar recorded them. */
+export async function contactsOf(db: Queryable, endpointIds: string[]): Promise<RegisteredContact[]> {
+  if (endpointIds.length === 0) return [];
+  const rows = (await db('ps_contacts')
+    .select('endpoint', 'uri', 'user_agent', 'expiration_time')
+    .whereIn('endpoint', endpointIds)
+    .andWhere('expiration_time', '>', Math.floor(Date.now() / 1000))) as { endpoint: string; uri: string; user_agent: string | null; expiration_time: number }[];
+  return rows.map((row) => ({ endpoint: row.endpoint, uri: row.uri, userAgent: row.user_agent, expiresAt: new Date(Number(row.expiration_time) * 1000).toISOString() }));
+}
+
+export async function authPassword(db: Queryable, endpointId: string): Promise<string | undefined> {
+  const row = (await db('ps_auths').where({ id: endpointId }).first('password')) as { password: string } | undefined;
+  return row?.password;
+}
+
+/** A new password takes over at once: registrations made with the old one are dropped. */
+export async function replaceAuthPassword(db: Queryable, endpointId: string, password: string): Promise<void> {
+  await db('ps_auths').where({ id: endpointId }).update({ password });
+  await db('ps_contacts').where({ endpoint: endpointId }).delete();
 }
 
 /** Disables devices at Asterisk's level: their endpoints refuse every request (ACL deny all) and their

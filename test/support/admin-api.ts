@@ -7,7 +7,7 @@ import { createAdminApi } from '../../admin-api/app';
 import type { RouteSpec } from '../../admin-api/http/routes';
 import { ChangeNotifier } from '../../admin-api/notifier';
 import { loadConfig, type Config } from '../../core/config';
-import { createLogger } from '../../core/logger';
+import { createLogger, type Logger } from '../../core/logger';
 import { openDatabase, type Database } from '../../db/connection';
 import { dialplanContextFor } from '../../db/repositories/accounts';
 import { removeAccountContext } from '../../db/repositories/dialplan';
@@ -59,6 +59,7 @@ export interface TestApi {
   client: ApiClient;
   routes: RouteSpec[];
   notifier: ChangeNotifier;
+  logger: Logger;
   /** A new organization with its Organization Owner, logged in. */
   organization(name: string, owner?: Partial<OwnerInput>): Promise<Bootstrapped & { api: ApiClient; username: string }>;
   close(): Promise<void>;
@@ -84,7 +85,7 @@ export async function startTestApi(overrides: Partial<Config> = {}): Promise<Tes
   // Every test logs in from 127.0.0.1: failures left by earlier runs (kept 15 minutes) must not throttle this one.
   await redis.del('pbx:login-failures:address:127.0.0.1');
   return {
-    config, db, redis, client, routes, notifier,
+    config, db, redis, client, routes, notifier, logger,
     async organization(name, owner = {}) {
       const username = owner.username ?? uniqueName('oo');
       const result = await bootstrapAccount(db, notifier, config.passwordPolicy, {

@@ -18,6 +18,8 @@ export interface SippOptions {
   timeoutSeconds?: number;
   target?: string;
   transport?: 'u1' | 't1';
+  /** The loopback address SIPp sends from (127.0.0.0/8 is all local): a provider's or an attacker's. */
+  localIp?: string;
 }
 
 export interface SippResult {
@@ -37,7 +39,7 @@ export class SippAgent {
     const args = [
       options.target ?? '127.0.0.1:5060',
       '-sf', options.scenario,
-      '-i', '127.0.0.1', '-p', String(options.localPort), '-t', options.transport ?? 'u1',
+      '-i', options.localIp ?? '127.0.0.1', '-p', String(options.localPort), '-t', options.transport ?? 'u1',
       '-m', '1', '-l', '1', '-nostdin',
       '-timeout', `${options.timeoutSeconds ?? 30}s`, '-timeout_error',
       '-s', options.service ?? 'service',

@@ -2,7 +2,7 @@
 // API, and the project's own services to provision accounts and devices (never hand-written SQL).
 import { Redis } from 'ioredis';
 import { AccountService } from '../../admin-api/accounts/service';
-import { DeviceService, type DeviceProvisioning } from '../../admin-api/devices/service';
+import { createDeviceService, type DeviceProvisioning, type DeviceService } from '../../admin-api/devices/service';
 import { ChangeNotifier } from '../../admin-api/notifier';
 import { AriRest } from '../../core/ari/rest';
 import { CHANGES_APPLIED_CHANNEL, type ChangeApplied } from '../../core/change-events';
@@ -45,7 +45,7 @@ export async function openTestStack(): Promise<TestStack> {
     redis,
     ari: new AriRest({ baseUrl: config.ari.url, username: config.ari.username, password: config.ari.password }),
     accounts: new AccountService(db, notifier),
-    devices: new DeviceService(db, notifier, config.sip),
+    devices: createDeviceService({ db, notifier, config, logger }),
     applied(changeId, timeoutMs = 10_000) {
       const known = seen.get(changeId);
       if (known) return Promise.resolve(known);

@@ -24,8 +24,9 @@ export async function provisionPhone(stack: TestStack, accountId: number, extens
   return { device, uasPort: await freeUdpPort(), rtp };
 }
 
-export async function register(phone: Phone, password = phone.device.sip.password): Promise<SippResult> {
+export async function register(phone: Phone, password = phone.device.sip.password, localIp?: string): Promise<SippResult> {
   return runSipp({
+    localIp,
     scenario: scenario('register'),
     // From the port it takes calls on, as a real phone does (Asterisk rewrites the Contact to the source).
     localPort: phone.uasPort,

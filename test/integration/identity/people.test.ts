@@ -1,7 +1,7 @@
 // Invitations by email (a real SMTP server and the real worker process), groups, custom roles, the audit log,
 // and what removing a user does to their sessions and SIP devices.
 import { expect } from 'chai';
-import { DeviceService } from '../../../admin-api/devices/service';
+import { createDeviceService } from '../../../admin-api/devices/service';
 import { uniqueName } from '../../support/admin-api';
 import { freeRtpPort, freeUdpPort } from '../../support/ports';
 import { RtpPeer } from '../../support/rtp-peer';
@@ -97,7 +97,7 @@ describe('people: invitations, groups, custom roles, audit, removal', function (
 
   it("given a user with a registered SIP phone, when removed from the account, then their token stops working and their phone is refused at once", async () => {
     const agent = await addUser(f.org.api, f.subaccountId, 'agent');
-    const devices = new DeviceService(f.api.db, f.api.notifier, f.api.config.sip);
+    const devices = createDeviceService({ db: f.api.db, notifier: f.api.notifier, config: f.api.config, logger: f.api.logger });
     const device = await devices.create(f.subaccountId, { extension: '501', label: 'Agent desk', kind: 'desk_phone', userId: agent.id });
     const rtp = new RtpPeer(await freeRtpPort());
     const phone: Phone = { device, uasPort: await freeUdpPort(), rtp };
@@ -111,7 +111,7 @@ describe('people: invitations, groups, custom roles, audit, removal', function (
       expect(await f.api.db('ps_contacts').where({ endpoint: device.sip.username })).to.be.empty;
     } finally {
       rtp.close();
-      await devices.remove(f.subaccountId, device.deviceId);
+      await devices.remove(f.subaccountId, device.id);
     }
   });
 });

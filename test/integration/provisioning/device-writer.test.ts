@@ -83,10 +83,10 @@ describe('device writer (admin-api/devices/service) against MariaDB and Asterisk
     const first = await stack.devices.create(accountId, { extension: '403', label: 'Desk', kind: 'desk_phone' });
     const second = await stack.devices.create(accountId, { extension: '403', label: 'Mobile', kind: 'softphone' });
     const context = `acct-${accountId}`;
-    await stack.devices.remove(accountId, first.deviceId);
+    await stack.devices.remove(accountId, first.id);
     expect(await stack.db('ps_endpoints').where({ id: first.sip.username }).first()).to.equal(undefined);
     expect(await stack.db('extensions').where({ context, exten: '403' })).to.have.length(2);
-    await stack.devices.remove(accountId, second.deviceId);
+    await stack.devices.remove(accountId, second.id);
     expect(await stack.db('extensions').where({ context, exten: '403' })).to.have.length(0);
   });
 

@@ -1,0 +1,189 @@
+// npm run bench:registrations: how fast Asterisk takes REGISTERs when devices live in MariaDB (realtime over
+// ODBC, the product's way) compared with the same devices in a static pjsip.conf.
+//
+// Provisions BENCH_DEVICES (2,000) devices with the product's services, has one SIPp process register them
+// (digest auth, each with its own credentials) at a rising rate against the stack's Asterisk, then against a
+// second Asterisk started from the same root with those devices in pjsip.conf. Prints the highest clean rate
+// and its p95 for both, their ratio, and writes test/.artifacts/bench-registrations.json. Everything it
+// creates is removed at the end, also on failure or Ctrl-C.
+//
+// Run it alone on the machine: `flock /tmp/pbx-control-plane-tests.lock npm run bench:registrations`.
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { Redis } from 'ioredis';
+import { AccountService } from '../../admin-api/accounts/service';
+import { ChangeNotifier } from '../../admin-api/notifier';
+import { loadConfig, type Config } from '../../core/config';
+import { createLogger } from '../../core/logger';
+import { openDatabase, type Database } from '../../db/connection';
+import { asteriskCli } from '../../test/support/asterisk-control';
+import { until } from '../../test/support/until';
+import { CostProbe } from './registrations/cost';
+import { provisionDevices, readPjsipRows, removeLeftoverAccounts, sippInjectionFile, type BenchDevices } from './registrations/devices';
+import { runRamp, type RampOptions, type RampResult } from './registrations/ramp';
+import { TARGET_PERCENT, ratioPercent, stepLine, summaryTable, writeJson, type BenchReport } from './registrations/report';
+import { RECV_TIMEOUT_MS, runStep, runningSipp } from './registrations/sipp-step';
+import { StaticAsterisk } from './registrations/static-asterisk';
+
+const ROOT = path.resolve(__dirname, '../..');
+const ARTIFACT = path.join(ROOT, 'test/.artifacts/bench-registrations.json');
+
+type Cli = (command: string) => Promise<string>;
+
+/** One Asterisk under test: where SIPp sends, how to ask it things, and what measures its cost. */
+interface Instance {
+  name: 'realtime' | 'static';
+  address: string;
+  cli: Cli;
+  probe: CostProbe;
+}
+
+function positiveInteger(name: string, fallback: number): number {
+  const raw = process.env[name];
+  const value = raw === undefined || raw === '' ? fallback : Number(raw);
+  if (!Number.isInteger(value) || value <= 0) throw new Error(`${name} must be a positive integer, got "${raw}"`);
+  return value;
+}
+
+function readOptions(): RampOptions & { staticSipPort: number } {
+  return {
+    devices: positiveInteger('BENCH_DEVICES', 2000),
+    startRate: positiveInteger('BENCH_START_RATE', 100),
+    maxRate: positiveInteger('BENCH_MAX_RATE', 6400),
+    refineSteps: positiveInteger('BENCH_REFINE_STEPS', 3),
+    minStepSeconds: positiveInteger('BENCH_MIN_STEP_SECONDS', 4),
+    maxP95Ms: positiveInteger('BENCH_MAX_P95_MS', 500),
+    staticSipPort: positiveInteger('BENCH_STATIC_SIP_PORT', 5160),
+  };
+}
+
+/** The Debian sid root scripts/bench.sh found; the second instance needs that root's asterisk binary. */
+function asteriskRoot(): string {
+  if (process.env.ASTERISK_MODE !== 'chroot' || !process.env.ASTERISK_ROOT) {
+    throw new Error('this benchmark starts its second Asterisk from the stack\'s chroot: run it through `npm run bench:registrations` (ASTERISK_MODE=chroot)');
+  }
+  return process.env.ASTERISK_ROOT;
+}
+
+/** Things to undo, last first; run once whether the benchmark ends, fails or is interrupted. */
+class Cleanup {
+  private readonly tasks: { what: string; undo: () => Promise<void> }[] = [];
+  private done: Promise<void> | undefined;
+
+  add(what: string, undo: () => Promise<void>): void {
+    this.tasks.push({ what, undo });
+  }
+
+  run(): Promise<void> {
+    this.done ??= (async () => {
+      for (const task of [...this.tasks].reverse()) {
+        await task.undo().catch((error: unknown) => process.stderr.write(`clean-up failed (${task.what}): ${(error as Error).message}\n`));
+      }
+    })();
+    return this.done;
+  }
+}
+
+const cleanup = new Cleanup();
+let interrupted = false;
+
+function onInterrupt(signal: NodeJS.Signals): void {
+  if (interrupted) return;
+  interrupted = true;
+  process.stderr.write(`${signal}: stopping SIPp, the static Asterisk, and removing the benchmark devices\n`);
+  for (const child of runningSipp) child.kill('SIGTERM');
+  void cleanup.run().finally(() => process.exit(130));
+}
+
+/** Waits until Asterisk has worked off its SIP and sorcery queues: a step never inherits the last one's load. */
+async function drained(cli: Cli): Promise<void> {
+  await until('Asterisk has drained its SIP queues', async () => {
+    const busy = (await cli('core show taskprocessors')).split('\n')
+      .map((line) => line.trim().split(/\s+/))
+      .filter((cells) => /pjsip|sorcery/.test(cells[0] ?? '') && Number(cells[2]) > 0);
+    return busy.length === 0;
+  }, { timeoutMs: 60_000, intervalMs: 250 });
+}
+
+async function ramp(instance: Instance, injectionFile: string, workDir: string, options: RampOptions): Promise<RampResult> {
+  return runRamp(async (rate, count) => {
+    if (interrupted) throw new Error('interrupted');
+    await drained(instance.cli);
+    const step = await instance.probe.measure(() => runStep({
+      target: instance.address, rate, count, injectionFile, workDir: path.join(workDir, `${instance.name}-${rate}`),
+    }));
+    process.stdout.write(`${stepLine(instance.name, step, options)}\n`);
+    return step;
+  }, options);
+}
+
+/** The stack's Asterisk's process id, from its pid file inside the root (/var/run there is a link to /run). */
+async function stackAsteriskPid(root: string): Promise<number> {
+  const { stdout } = await promisify(execFile)('chroot', [root, 'cat', '/var/run/asterisk/asterisk.pid']);
+  return Number(stdout.trim());
+}
+
+async function startStaticInstance(root: string, port: number, bench: BenchDevices, setup: { config: Config; db: Database }): Promise<StaticAsterisk> {
+  const rows = await readPjsipRows(setup.db, bench.devices.map((device) => device.endpointId));
+  const instance = new StaticAsterisk(root, port);
+  cleanup.add('stop the static Asterisk', () => instance.stop());
+  await instance.start(setup.config, rows);
+  return instance;
+}
+
+async function main(): Promise<void> {
+  const options = readOptions();
+  const root = asteriskRoot();
+  const config = loadConfig();
+  const db = openDatabase(config.db);
+  const redis = new Redis({ host: config.redis.host, port: config.redis.port });
+  cleanup.add('close the database and Redis', async () => {
+    redis.disconnect();
+    await db.destroy();
+  });
+  const accounts = new AccountService(db, new ChangeNotifier(redis, createLogger('bench', 'error')));
+  const swept = await removeLeftoverAccounts(db, accounts);
+  if (swept > 0) process.stderr.write(`removed ${swept} benchmark account(s) left by an interrupted run\n`);
+
+  const bench = await provisionDevices(db, accounts, options.devices);
+  cleanup.add('remove the benchmark devices', async () => void (await accounts.remove(bench.accountId)));
+  const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-registrations-'));
+  const injectionFile = path.join(workDir, 'devices.csv');
+  fs.writeFileSync(injectionFile, sippInjectionFile(bench.devices), { mode: 0o600 });
+  process.stdout.write(`${options.devices} devices provisioned in account ${bench.accountId}; SIPp traces in ${workDir}\n`);
+
+  const realtime = await ramp({
+    name: 'realtime', address: `127.0.0.1:${config.sip.port}`, cli: asteriskCli, probe: await CostProbe.open(db, await stackAsteriskPid(root)),
+  }, injectionFile, workDir, options);
+  const second = await startStaticInstance(root, options.staticSipPort, bench, { config, db });
+  const statik = await ramp({
+    name: 'static', address: `127.0.0.1:${options.staticSipPort}`, cli: (command) => second.cli(command), probe: await CostProbe.open(db, second.pid()),
+  }, injectionFile, workDir, options);
+
+  const report: BenchReport = {
+    finishedAt: new Date().toISOString(),
+    devices: options.devices,
+    criteria: { maxP95Ms: options.maxP95Ms, recvTimeoutMs: RECV_TIMEOUT_MS, minStepSeconds: options.minStepSeconds },
+    host: { cpus: os.cpus().length, asterisk: (await asteriskCli('core show version')).trim() },
+    realtime,
+    static: statik,
+    ratioPercent: ratioPercent(realtime, statik),
+    targetPercent: TARGET_PERCENT,
+  };
+  writeJson(ARTIFACT, report);
+  process.stdout.write(`\n${summaryTable(report)}\nfigures written to ${path.relative(ROOT, ARTIFACT)}\n`);
+  // Traces matter only when something went wrong; a finished run leaves nothing behind.
+  fs.rmSync(workDir, { recursive: true, force: true });
+}
+
+process.once('SIGINT', onInterrupt);
+process.once('SIGTERM', onInterrupt);
+main()
+  .catch((error: unknown) => {
+    if (!interrupted) process.stderr.write(`bench:registrations failed: ${(error as Error).stack ?? String(error)}\n`);
+    process.exitCode = 1;
+  })
+  .finally(() => cleanup.run());
