@@ -27,6 +27,8 @@ import { ChangeNotifier } from './notifier';
 import { openApiRouter } from './openapi/routes';
 import { roleRoutes } from './roles/routes';
 import { RoleService } from './roles/service';
+import { trunkRoutes } from './trunks/routes';
+import { TrunkService } from './trunks/service';
 import { userRoutes } from './users/routes';
 import { UserService } from './users/service';
 import { webPhoneRouter } from './web-phone/routes';
@@ -57,6 +59,7 @@ export async function createAdminApi(deps: { config: Config; db: Database; redis
     ...invitationRoutes(new InvitationService(db, jobs, users, access, config.passwordPolicy)),
     ...groupRoutes(new GroupService(db)),
     ...deviceRoutes(createDeviceService({ db, notifier, config, logger })),
+    ...trunkRoutes(db, new TrunkService(db, notifier)),
     ...auditRoutes(db),
   ];
   const app = createHttpApp(logger, [healthRoutes({ db, redis }), openApiRouter(routes), webPhoneRouter({ config, logger }), mountRoutes(routes, auth)]);

@@ -2,6 +2,7 @@
 // named by its Stasis arguments [flow, accountId, ...ids] (set by the dialplan rows).
 import type { CallEvent, StasisStartEvent } from '../core/ari/events';
 import { eventChannelId } from '../core/ari/events';
+import { errorDetails } from '../core/logger';
 import type { FlowDeps } from './flows/call';
 import { InternalCall } from './flows/internal-call';
 
@@ -33,6 +34,7 @@ export class StasisDispatcher {
     if (flow === 'dialed') return this.refuse(channel.id, 'normal', log, 'leg of an ended call');
     const admission = this.deps.registry.admit();
     if (!admission.admitted) return this.refuse(channel.id, 'congestion', log, admission.why);
+    if (flow === 'inbound') return this.startInbound(channel, accountArg, ids[0], log);
     const accountId = Number(accountArg);
     if (!Number.isSafeInteger(accountId) || accountId <= 0) return this.refuse(channel.id, 'failure', log, 'bad Stasis arguments', args);
     log.info('call entered Stasis', { flow, accountId, args, caller: channel.caller.number, name: channel.name });
@@ -48,7 +50,22 @@ export class StasisDispatcher {
     }
   }
 
-  private async refuse(channelId: string, reason: 'congestion' | 'failure' | 'normal', log: FlowDeps['logger'], why: string, args?: string[]): Promise<void> {
+  /** A call from a provider's trunk to one of its numbers: it rings the number's extension in its account.
+   *  A number the trunk does not carry, or one not assigned to an account, is not in service (404). */
+  private async startInbound(channel: StasisStartEvent['channel'], trunkEndpoint: string | undefined, dialed: string | undefined, log: FlowDeps['logger']): Promise<void> {
+    if (!trunkEndpoint || !dialed) return this.refuse(channel.id, 'failure', log, 'inbound call without trunk or number');
+    const number = dialed.startsWith('+') ? dialed : `+${dialed}`;
+    const route = await this.deps.directory.inboundRoute(trunkEndpoint, number).catch((error: unknown) => {
+      log.error('inbound route lookup failed', { error: errorDetails(error) });
+      return null;
+    });
+    if (route === null) return this.refuse(channel.id, 'failure', log, 'inbound route unavailable');
+    log.info('inbound call from trunk', { trunk: trunkEndpoint, number, accountId: route?.accountId, extension: route?.extension });
+    if (!route?.extension) return this.refuse(channel.id, 'unallocated', log, 'number not in service', [trunkEndpoint, number]);
+    await new InternalCall(this.deps, channel, route.accountId, route.extension).start();
+  }
+
+  private async refuse(channelId: string, reason: 'congestion' | 'failure' | 'normal' | 'unallocated', log: FlowDeps['logger'], why: string, args?: string[]): Promise<void> {
     if (reason !== 'normal') log.warn('call refused', { why, reason, args });
     await this.deps.ari.hangup(channelId, reason).catch(() => undefined);
   }

@@ -32,11 +32,22 @@ function describe(error: ErrorObject): string {
   return error.message ?? 'is invalid';
 }
 
+/** Every problem of a failed validation, by the JSON pointer of the field it concerns. */
+export function fieldProblems(errors: ErrorObject[] | null | undefined): FieldProblem[] {
+  // ajv reports the failed "if" of a conditional besides its real cause; that one says nothing to a person.
+  return (errors ?? []).filter((error) => error.keyword !== 'if').map((error) => ({ path: fieldPath(error), message: describe(error) }));
+}
+
+/** A schema compiled with the API's own options (defaults filled in, formats known). */
+export function compileSchema<T = unknown>(schema: object): ValidateFunction<T> {
+  return ajv.compile<T>(schema);
+}
+
 export function compileValidator<T>(schema: JSONSchemaType<T>): (input: unknown) => T {
   const validate: ValidateFunction<T> = ajv.compile(schema);
   return (input: unknown): T => {
     if (validate(input)) return input;
-    const problems: FieldProblem[] = (validate.errors ?? []).map((error) => ({ path: fieldPath(error), message: describe(error) }));
+    const problems = fieldProblems(validate.errors);
     const summary = problems.map((problem) => `${problem.path} ${problem.message}`).join('; ');
     throw createError('VALIDATION_FAILED', 400, `The request is not valid: ${summary}.`, { fields: problems });
   };

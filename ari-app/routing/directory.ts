@@ -3,6 +3,7 @@
 import type { Database } from '../../db/connection';
 import { findRingTargets, type RingTarget } from '../../db/repositories/devices';
 import { registeredEndpoints } from '../../db/repositories/pjsip';
+import { findInboundRoute } from '../../db/repositories/trunks';
 
 const TTL_MS = 30_000;
 
@@ -23,6 +24,11 @@ export class RoutingDirectory {
   /** Registrations change every few minutes per phone: read fresh, never cached. */
   registered(endpointIds: string[]): Promise<Set<string>> {
     return registeredEndpoints(this.db, endpointIds);
+  }
+
+  /** Numbers change rarely but a stale one misroutes a caller: read fresh (one indexed query per call). */
+  inboundRoute(trunkEndpoint: string, number: string): Promise<{ accountId: number; extension: string | null } | undefined> {
+    return findInboundRoute(this.db, trunkEndpoint, number);
   }
 
   invalidateAccount(accountId: number): void {

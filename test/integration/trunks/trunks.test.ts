@@ -1,0 +1,197 @@
+// Trunks end to end: a file applied with trunks:apply (dry run first), the outbound registration a provider's
+// registrar sees, calls from the provider's address to its numbers, calls from anywhere else, and the API
+// producing exactly the rows the file produced.
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { expect } from 'chai';
+import { freeRtpPort, freeUdpPort } from '../../support/ports';
+import { RtpPeer } from '../../support/rtp-peer';
+import { SippAgent } from '../../support/sipp';
+import { until } from '../../support/until';
+import { answerCalls, register, type Phone } from '../first-call/helpers';
+import { addUser, expectStatus, useOrganization } from '../identity/helpers';
+import { AmiClient } from '../../../core/asterisk/ami';
+import { TRUNK_TABLES } from '../../../db/repositories/trunk-rows';
+import { TrunkService } from '../../../admin-api/trunks/service';
+
+const ROOT = path.resolve(__dirname, '../../..');
+const PROVIDER_IP = '127.0.0.5';
+const STRANGER_IP = '127.0.0.9';
+const SECRET = 'provider-secret-0123456789';
+const scenario = (name: string): string => path.join(__dirname, 'scenarios', `${name}.xml`);
+
+function trunkYaml(accountId: number, registrarPort: number): string {
+  return [
+    'provider: Loopback Telecom',
+    `host: ${PROVIDER_IP}`,
+    `port: ${registrarPort}`,
+    'transport: udp',
+    'credentials:',
+    '  username: acct-4471',
+    '  secret: { env: TEST_TRUNK_SECRET }',
+    'register: true',
+    'inbound:',
+    `  addresses: [${PROVIDER_IP}]`,
+    'codecs: [alaw, ulaw]',
+    'qualifySeconds: 0',
+    `accounts: [${accountId}]`,
+    'numbers:',
+    '  - number: "+15551230001"',
+    `    account: ${accountId}`,
+    '    extension: "201"',
+    '  - number: "+15551230002"',
+    '',
+  ].join('\n');
+}
+
+function trunksApply(dir: string, ...args: string[]): { status: number | null; stdout: string; stderr: string } {
+  const result = spawnSync(process.execPath, ['--import', 'tsx', 'admin-api/trunks/apply.ts', '--dir', dir, ...args], {
+    cwd: ROOT, env: { ...process.env, TEST_TRUNK_SECRET: SECRET }, encoding: 'utf8', timeout: 30_000,
+  });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+async function trunkRowsOf(db: ReturnType<typeof useOrganization>['api']['db'], name: string): Promise<Record<string, unknown>> {
+  const rows: Record<string, unknown> = {};
+  for (const table of TRUNK_TABLES) rows[table] = await db(table).where({ id: `trunk-${name}` }).first();
+  return rows;
+}
+
+function providerCall(number: string, fromIp: string, rtpPort: number, localPort: number): SippAgent {
+  return new SippAgent({ scenario: scenario('provider-caller'), localIp: fromIp, localPort, service: number, keys: { rtp_port: rtpPort, caller_user: '+14155550100' }, pauseMs: 1000, timeoutSeconds: 20 });
+}
+
+describe('trunks: files, API, registration and inbound calls (SIPp as the provider)', function () {
+  this.timeout(90_000);
+  // Before the fixture's own hook, which closes the database.
+  after(async () => {
+    phone?.rtp.close();
+    // Through the service: Asterisk must drop the registration too, not only the rows.
+    const trunks = new TrunkService(f.api.db, f.api.notifier);
+    for (const name of ['loopback', 'loopback-api']) if (await trunks.find(name)) await trunks.remove(name);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+  const f = useOrganization({ name: 'Trunk org', subaccount: 'Trunk desk', ariApp: true });
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'trunks-'));
+  let phone: Phone;
+  let registrarPort: number;
+  let fileRows: Record<string, unknown>;
+
+  before(async () => {
+    const created = await f.org.api.post(`/v1/accounts/${f.subaccountId}/devices`, { extension: '201', label: 'Sales desk', kind: 'desk_phone' });
+    expectStatus(created, 201);
+    phone = { device: created.body, uasPort: await freeUdpPort(), rtp: new RtpPeer(await freeRtpPort()) };
+    await phone.rtp.start();
+    expect((await register(phone)).logged.final).to.equal('200');
+    registrarPort = await freeUdpPort();
+  });
+
+
+  it('given an invalid file, then trunks:apply names the file, line and field of each problem and writes nothing', () => {
+    const bad = path.join(dir, 'bad');
+    fs.mkdirSync(bad);
+    fs.writeFileSync(path.join(bad, 'broken.yaml'), ['provider: X', 'host: "not a host!"', 'port: 99999', 'inbound:', '  addresses: [nowhere]', 'register: true', 'accounts: [1]', ''].join('\n'));
+    const result = trunksApply(bad);
+    expect(result.status, result.stderr).to.equal(1);
+    const file = path.join(bad, 'broken.yaml');
+    expect(result.stdout).to.include(`${file}:2: /host must match pattern`);
+    expect(result.stdout).to.include(`${file}:3: /port must be <= 65535`);
+    expect(result.stdout).to.include(`${file}:5: /inbound/addresses/0 must match pattern`);
+    expect(result.stdout).to.include(`${file}:1: /credentials is required`);
+    expect(result.stdout).to.include('nothing was applied');
+  });
+
+  it('given a trunk file, when applied with --dry-run, then it shows the rows it would write and writes none', () => {
+    fs.writeFileSync(path.join(dir, 'loopback.yaml'), trunkYaml(f.subaccountId, registrarPort));
+    const result = trunksApply(dir, '--dry-run');
+    expect(result.status, result.stdout + result.stderr).to.equal(0);
+    expect(result.stdout).to.include('would create trunk loopback');
+    expect(result.stdout).to.include('ps_registrations: add row');
+    expect(result.stdout).to.include('ps_auths.password: (none) -> (secret)');
+    expect(result.stdout).to.not.include(SECRET);
+    return f.api.db('trunks').where({ name: 'loopback' }).first().then((row: unknown) => expect(row).to.equal(undefined));
+  });
+
+  it('given the file applied, then Asterisk registers to the provider with the secret from the environment', async () => {
+    const registrar = new SippAgent({ scenario: scenario('provider-registrar'), localIp: PROVIDER_IP, localPort: registrarPort, keys: { reg_user: 'acct-4471', reg_password: SECRET }, timeoutSeconds: 20 });
+    const result = trunksApply(dir);
+    expect(result.status, result.stdout + result.stderr).to.equal(0);
+    expect(result.stdout).to.include('create trunk loopback');
+    const seen = await registrar.done;
+    expect(seen.logged, seen.errors).to.include({ auth: 'valid', user: 'acct-4471' });
+    fileRows = await trunkRowsOf(f.api.db, 'loopback');
+    expect(fileRows.ps_endpoint_id_ips).to.include({ match: PROVIDER_IP, endpoint: 'trunk-loopback' });
+    const ami = await AmiClient.connect({ host: f.api.config.ami.host, port: f.api.config.ami.port, username: f.api.config.ami.username, secret: f.api.config.ami.password });
+    try {
+      await until('the registration is Registered', async () => {
+        const { events } = await ami.action('PJSIPShowRegistrationsOutbound');
+        return events.some((event) => event.ObjectName === 'trunk-loopback' && event.Status === 'Registered');
+      }, { timeoutMs: 5000, intervalMs: 200 });
+    } finally {
+      ami.close();
+    }
+    expect(trunksApply(dir, '--dry-run').stdout).to.include('unchanged trunk loopback');
+  });
+
+  it('given a call from the provider to an assigned number, then the extension rings and the call connects', async () => {
+    const callee = answerCalls(phone, 'callee-answer');
+    const call = providerCall('+15551230001', PROVIDER_IP, await freeRtpPort(), await freeUdpPort());
+    const [caller, answered] = await Promise.all([call.done, callee.done]);
+    expect(caller.logged.final, caller.errors).to.equal('200');
+    expect(caller.logged.hangup).to.equal('200');
+    expect(answered.logged.from).to.equal('+14155550100');
+  });
+
+  it('given a call to a pool number with no account, then 404; from an unknown address, then refused and nothing rings', async () => {
+    const pool = await providerCall('+15551230002', PROVIDER_IP, await freeRtpPort(), await freeUdpPort()).done;
+    expect(pool.logged.final, pool.errors).to.equal('404');
+    const callee = answerCalls(phone, 'callee-answer');
+    const stranger = await providerCall('+15551230001', STRANGER_IP, await freeRtpPort(), await freeUdpPort()).done;
+    callee.stop();
+    expect(['401', '403'], stranger.errors).to.include(stranger.logged.final);
+    expect((await callee.done).logged.from, 'the phone was rung').to.equal(undefined);
+  });
+
+  it('given the same trunk through the API, then its rows are identical to the file\'s', async () => {
+    fs.rmSync(path.join(dir, 'loopback.yaml'));
+    const removed = trunksApply(dir);
+    expect(removed.stdout).to.include('delete trunk loopback');
+    expect(await f.api.db('trunks').where({ name: 'loopback' }).first()).to.equal(undefined);
+    const definition = {
+      provider: 'Loopback Telecom', host: PROVIDER_IP, port: registrarPort, transport: 'udp',
+      credentials: { username: 'acct-4471', password: SECRET }, register: true,
+      inbound: { addresses: [PROVIDER_IP] }, codecs: ['alaw', 'ulaw'], qualifySeconds: 0,
+      accounts: [f.subaccountId], numbers: [{ number: '+15551230001', account: f.subaccountId, extension: '201' }, { number: '+15551230002' }],
+    };
+    const created = await f.org.api.put('/v1/trunks/loopback', definition);
+    expectStatus(created, 201);
+    expect(created.body.trunk.credentials).to.deep.equal({ username: 'acct-4471' });
+    expect(await trunkRowsOf(f.api.db, 'loopback')).to.deep.equal(fileRows);
+    const again = await f.org.api.put('/v1/trunks/loopback', { ...definition, credentials: { username: 'acct-4471' } });
+    expectStatus(again, 200);
+    expect(again.body.action).to.equal('unchanged');
+    expectStatus(await f.org.api.delete('/v1/trunks/loopback'), 204);
+  });
+
+  it('given bad trunk requests, then clear 4xx errors and nothing written', async () => {
+    const base = { provider: 'P', host: 'sip.example.test', inbound: { addresses: ['192.0.2.1'] }, accounts: [f.subaccountId] };
+    const bad = await f.org.api.put('/v1/trunks/loopback-api', { ...base, port: 'x', register: true });
+    expectStatus(bad, 400, 'VALIDATION_FAILED');
+    expect(bad.body.error.details.fields.map((field: { path: string }) => field.path)).to.include.members(['/port', '/credentials']);
+    const inconsistent = await f.org.api.put('/v1/trunks/loopback-api', { ...base, numbers: [{ number: '+15551239999', account: f.org.accountId }, { number: '+15551239999' }] });
+    expectStatus(inconsistent, 422, 'TRUNK_INVALID');
+    expect(inconsistent.body.error.details.fields.map((field: { path: string }) => field.path)).to.deep.equal(['/numbers/0/account', '/numbers/1/number']);
+    expectStatus(await f.org.api.put('/v1/trunks/loopback-api', { ...base, accounts: [999999999] }), 403, 'PERMISSION_DENIED');
+    expectStatus(await f.org.api.put('/v1/trunks/Bad_Name', base), 400, 'VALIDATION_FAILED');
+    const agent = await addUser(f.org.api, f.subaccountId, 'admin');
+    expectStatus(await agent.api.put('/v1/trunks/loopback-api', base), 403, 'PERMISSION_DENIED');
+    expect(await f.api.db('trunks').where({ name: 'loopback-api' }).first()).to.equal(undefined);
+    fs.writeFileSync(path.join(dir, 'loopback-api.yaml'), trunkYaml(f.subaccountId, registrarPort).replace(/\+1555123000/g, '+1555777000'));
+    expect(trunksApply(dir).status).to.equal(0);
+    expectStatus(await f.org.api.put('/v1/trunks/loopback-api', base), 409, 'TRUNK_KEPT_IN_FILE');
+    fs.rmSync(path.join(dir, 'loopback-api.yaml'));
+    expect(trunksApply(dir).stdout).to.include('delete trunk loopback-api');
+  });
+});
