@@ -141,28 +141,38 @@ export class AccountService {
       const before = await trx('accounts').where({ id: ctx.accountId }).first();
       if (!before) throw notFound('account', ctx.accountId);
       const held = (await trx('memberships').where({ account_id: ctx.accountId }).pluck('user_id')).map(Number);
-      await this.removeInTransaction(trx, ctx.accountId);
+      const endpointIds = await this.removeInTransaction(trx, ctx.accountId);
       // Recorded on the parent, whose admins removed it and can still read its log.
       await ctx.audit(trx, { accountId: before.parent_id === null ? null : Number(before.parent_id), action: 'account.delete', entity: 'account', entityId: ctx.accountId, before: accountView(before) });
-      return held;
+      return { held, endpointIds };
     });
-    await this.access?.userAccessChanged(members);
+    await this.access?.userAccessChanged(members.held);
+    await this.forgetDevices(ctx.accountId, members.endpointIds);
     await this.notifier.dialplanContextsChanged();
   }
 
   /** Removes an account with its devices and dialplan; refuses while it has child accounts. */
   async remove(accountId: number): Promise<{ changeId: string }> {
-    await this.db.transaction((trx) => this.removeInTransaction(trx, accountId));
+    const endpointIds = await this.db.transaction((trx) => this.removeInTransaction(trx, accountId));
+    await this.forgetDevices(accountId, endpointIds);
     return { changeId: await this.notifier.dialplanContextsChanged() };
   }
 
-  private async removeInTransaction(trx: Transaction, accountId: number): Promise<void> {
+  /** The removed devices' endpoints may sit in PJSIP's cache: they must stop working now, not when it expires. */
+  private async forgetDevices(accountId: number, endpointIds: string[]): Promise<void> {
+    if (endpointIds.length > 0) await this.notifier.devicesChanged(accountId, endpointIds);
+  }
+
+  /** Returns the endpoints of the devices it deleted. */
+  private async removeInTransaction(trx: Transaction, accountId: number): Promise<string[]> {
     const account = await findAccount(trx, accountId);
     if (!account) throw notFound('account', accountId);
     const child = await trx('accounts').where({ parent_id: accountId }).first('id');
     if (child) throw createError('ACCOUNT_HAS_CHILDREN', 409, 'Remove or move the accounts below this one first.', { accountId });
-    await deleteDeviceEndpoints(trx, await trx('devices').where({ account_id: accountId }).pluck('endpoint_id'));
+    const endpointIds = (await trx('devices').where({ account_id: accountId }).pluck('endpoint_id')) as string[];
+    await deleteDeviceEndpoints(trx, endpointIds);
     await removeAccountContext(trx, account.dialplan_context);
     await trx('accounts').where({ id: accountId }).delete();
+    return endpointIds;
   }
 }

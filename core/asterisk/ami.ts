@@ -38,7 +38,11 @@ function parseMessage(block: string): AmiMessage {
   const message: AmiMessage = {};
   for (const line of block.split('\r\n')) {
     const colon = line.indexOf(':');
-    if (colon > 0) message[line.slice(0, colon).trim()] = line.slice(colon + 1).trim();
+    if (colon <= 0) continue;
+    const key = line.slice(0, colon).trim();
+    const value = line.slice(colon + 1).trim();
+    // A Command's response repeats "Output:" once per line of CLI output: keep them all.
+    message[key] = key in message ? `${message[key]}\n${value}` : value;
   }
   return message;
 }
