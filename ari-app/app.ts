@@ -13,6 +13,7 @@ import { CallRegistry } from './calls/registry';
 import { ConfigSync } from './config-sync';
 import type { FlowDeps } from './flows/call';
 import { RoutingDirectory } from './routing/directory';
+import { createSipGuard } from './security/plugin';
 import { StasisDispatcher } from './stasis';
 
 export interface AriApp {
@@ -42,6 +43,7 @@ export function createAriApp(config: Config, db: Database, logger: Logger): AriA
   const ami = new AmiConnection({ host: config.ami.host, port: config.ami.port, username: config.ami.username, secret: config.ami.password, logger });
   const configSync = new ConfigSync({ subscriber, publisher: redis, ari, ami, directory, logger });
   ami.on('connected', () => void configSync.expireAll());
+  const sipGuard = createSipGuard({ config, db, redis, logger });
   const connection = new AriConnection({
     url: config.ari.url,
     username: config.ari.username,
@@ -66,6 +68,7 @@ export function createAriApp(config: Config, db: Database, logger: Logger): AriA
     async start() {
       await configSync.start();
       ami.start();
+      sipGuard.start();
       connection.start();
       await connection.waitUntilConnected();
       reconciler.startSweeping();
@@ -74,6 +77,7 @@ export function createAriApp(config: Config, db: Database, logger: Logger): AriA
       reconciler.stop();
       configSync.stop();
       ami.stop();
+      sipGuard.stop();
       connection.stop();
       registry.stop();
       subscriber.disconnect();

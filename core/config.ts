@@ -39,6 +39,9 @@ interface Environment {
   MAIL_FROM: string;
   PUBLIC_URL: string;
   PASSWORD_MIN_LENGTH: number;
+  SIP_GUARD_MAX_FAILURES?: number;
+  SIP_GUARD_WINDOW_SECONDS?: number;
+  SIP_GUARD_BLOCK_SECONDS?: number;
 }
 
 const port = { type: 'integer', minimum: 1, maximum: 65535 } as const;
@@ -81,6 +84,10 @@ const environmentSchema: JSONSchemaType<Environment> = {
     MAIL_FROM: { type: 'string', minLength: 3 },
     PUBLIC_URL: { type: 'string', pattern: '^https?://[^\\s]+$' },
     PASSWORD_MIN_LENGTH: { type: 'integer', minimum: 8, maximum: 128 },
+    // Optional: the defaults below are the documented ones (.env.example).
+    SIP_GUARD_MAX_FAILURES: { type: 'integer', minimum: 1, maximum: 10000, nullable: true },
+    SIP_GUARD_WINDOW_SECONDS: { type: 'integer', minimum: 1, maximum: 86400, nullable: true },
+    SIP_GUARD_BLOCK_SECONDS: { type: 'integer', minimum: 1, maximum: 604800, nullable: true },
   },
   required: [
     'DB_HOST', 'DB_PORT', 'DB_NAME', 'DB_ADMIN_USER', 'DB_ADMIN_PASSWORD', 'DB_APP_USER', 'DB_APP_PASSWORD',
@@ -116,6 +123,8 @@ export interface Config {
   mail: { host: string; port: number; from: string };
   publicUrl: string;
   passwordPolicy: { minLength: number };
+  /** Blocking SIP sources after repeated authentication failures (ari-app/security). */
+  sipGuard: { maxFailures: number; windowSeconds: number; blockSeconds: number };
 }
 
 export class ConfigError extends Error {}
@@ -174,6 +183,11 @@ export function loadConfig(
     mail: { host: e.SMTP_HOST, port: e.SMTP_PORT, from: e.MAIL_FROM },
     publicUrl: e.PUBLIC_URL.replace(/\/$/, ''),
     passwordPolicy: { minLength: e.PASSWORD_MIN_LENGTH },
+    sipGuard: {
+      maxFailures: e.SIP_GUARD_MAX_FAILURES ?? 10,
+      windowSeconds: e.SIP_GUARD_WINDOW_SECONDS ?? 60,
+      blockSeconds: e.SIP_GUARD_BLOCK_SECONDS ?? 900,
+    },
   };
 }
 
