@@ -20,6 +20,7 @@ import { loadConfig, type Config } from '../../core/config';
 import { createLogger } from '../../core/logger';
 import { openDatabase, type Database } from '../../db/connection';
 import { asteriskCli } from '../../test/support/asterisk-control';
+import { freeUdpPort } from '../../test/support/ports';
 import { until } from '../../test/support/until';
 import { CostProbe } from './registrations/cost';
 import { provisionDevices, readPjsipRows, removeLeftoverAccounts, sippInjectionFile, type BenchDevices } from './registrations/devices';
@@ -108,16 +109,31 @@ async function drained(cli: Cli): Promise<void> {
   }, { timeoutMs: 60_000, intervalMs: 250 });
 }
 
-async function ramp(instance: Instance, injectionFile: string, workDir: string, options: RampOptions): Promise<RampResult> {
+/** What every step of a run shares: the devices' credentials, where traces go, the phones' port. */
+interface Load {
+  injectionFile: string;
+  workDir: string;
+  localPort: number;
+}
+
+async function ramp(instance: Instance, load: Load, options: RampOptions): Promise<RampResult> {
   return runRamp(async (rate, count) => {
     if (interrupted) throw new Error('interrupted');
     await drained(instance.cli);
     const step = await instance.probe.measure(() => runStep({
-      target: instance.address, rate, count, injectionFile, workDir: path.join(workDir, `${instance.name}-${rate}`),
+      ...load, target: instance.address, rate, count, workDir: path.join(load.workDir, `${instance.name}-${rate}`),
     }));
     process.stdout.write(`${stepLine(instance.name, step, options)}\n`);
     return step;
   }, options);
+}
+
+/** The commit measured, and the asterisk-config files that differ from it (the stack renders the work tree). */
+async function sourceState(): Promise<BenchReport['source']> {
+  const git = async (...args: string[]): Promise<string> => (await promisify(execFile)('git', args, { cwd: ROOT })).stdout;
+  // Porcelain lines are "XY path": two status letters (the first often a space) and a space.
+  const changed = (await git('status', '--porcelain', '--', 'asterisk-config')).split('\n').filter((line) => line.length > 3).map((line) => line.slice(3));
+  return { commit: (await git('rev-parse', '--short', 'HEAD')).trim(), uncommittedAsteriskConfig: changed };
 }
 
 /** The stack's Asterisk's process id, from its pid file inside the root (/var/run there is a link to /run). */
@@ -134,6 +150,20 @@ async function startStaticInstance(root: string, port: number, bench: BenchDevic
   return instance;
 }
 
+/** The benchmark's devices in MariaDB (removed by the clean-up) and SIPp's injection file of their credentials. */
+async function provision(db: Database, redis: Redis, devices: number): Promise<{ bench: BenchDevices; load: Load }> {
+  const accounts = new AccountService(db, new ChangeNotifier(redis, createLogger('bench', 'error')));
+  const swept = await removeLeftoverAccounts(db, accounts);
+  if (swept > 0) process.stderr.write(`removed ${swept} benchmark account(s) left by an interrupted run\n`);
+  const bench = await provisionDevices(db, accounts, devices);
+  cleanup.add('remove the benchmark devices', async () => void (await accounts.remove(bench.accountId)));
+  const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-registrations-'));
+  const injectionFile = path.join(workDir, 'devices.csv');
+  fs.writeFileSync(injectionFile, sippInjectionFile(bench.devices), { mode: 0o600 });
+  process.stdout.write(`${devices} devices provisioned in account ${bench.accountId}; SIPp traces in ${workDir}\n`);
+  return { bench, load: { injectionFile, workDir, localPort: await freeUdpPort() } };
+}
+
 async function main(): Promise<void> {
   const options = readOptions();
   const root = asteriskRoot();
@@ -144,30 +174,22 @@ async function main(): Promise<void> {
     redis.disconnect();
     await db.destroy();
   });
-  const accounts = new AccountService(db, new ChangeNotifier(redis, createLogger('bench', 'error')));
-  const swept = await removeLeftoverAccounts(db, accounts);
-  if (swept > 0) process.stderr.write(`removed ${swept} benchmark account(s) left by an interrupted run\n`);
-
-  const bench = await provisionDevices(db, accounts, options.devices);
-  cleanup.add('remove the benchmark devices', async () => void (await accounts.remove(bench.accountId)));
-  const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-registrations-'));
-  const injectionFile = path.join(workDir, 'devices.csv');
-  fs.writeFileSync(injectionFile, sippInjectionFile(bench.devices), { mode: 0o600 });
-  process.stdout.write(`${options.devices} devices provisioned in account ${bench.accountId}; SIPp traces in ${workDir}\n`);
+  const { bench, load } = await provision(db, redis, options.devices);
 
   const realtime = await ramp({
     name: 'realtime', address: `127.0.0.1:${config.sip.port}`, cli: asteriskCli, probe: await CostProbe.open(db, await stackAsteriskPid(root)),
-  }, injectionFile, workDir, options);
+  }, load, options);
   const second = await startStaticInstance(root, options.staticSipPort, bench, { config, db });
   const statik = await ramp({
     name: 'static', address: `127.0.0.1:${options.staticSipPort}`, cli: (command) => second.cli(command), probe: await CostProbe.open(db, second.pid()),
-  }, injectionFile, workDir, options);
+  }, load, options);
 
   const report: BenchReport = {
     finishedAt: new Date().toISOString(),
     devices: options.devices,
     criteria: { maxP95Ms: options.maxP95Ms, recvTimeoutMs: RECV_TIMEOUT_MS, minStepSeconds: options.minStepSeconds },
     host: { cpus: os.cpus().length, asterisk: (await asteriskCli('core show version')).trim() },
+    source: await sourceState(),
     realtime,
     static: statik,
     ratioPercent: ratioPercent(realtime, statik),
@@ -176,7 +198,7 @@ async function main(): Promise<void> {
   writeJson(ARTIFACT, report);
   process.stdout.write(`\n${summaryTable(report)}\nfigures written to ${path.relative(ROOT, ARTIFACT)}\n`);
   // Traces matter only when something went wrong; a finished run leaves nothing behind.
-  fs.rmSync(workDir, { recursive: true, force: true });
+  fs.rmSync(load.workDir, { recursive: true, force: true });
 }
 
 process.once('SIGINT', onInterrupt);

@@ -14,6 +14,8 @@ export interface BenchReport {
   devices: number;
   criteria: { maxP95Ms: number; recvTimeoutMs: number; minStepSeconds: number };
   host: { cpus: number; asterisk: string };
+  /** The configuration measured: figures from a work tree with uncommitted asterisk-config changes say so. */
+  source: { commit: string; uncommittedAsteriskConfig: string[] };
   realtime: RampResult;
   static: RampResult;
   /** Realtime's highest clean rate as a percentage of static's; null when static had none. */
@@ -55,6 +57,7 @@ export function summaryTable(report: BenchReport): string {
     row('realtime (MariaDB/ODBC)', report.realtime),
     row('static (pjsip.conf)', report.static),
     `realtime / static: ${ratio} (target >= ${report.targetPercent} %: ${verdict})`,
+    `measured at ${report.source.commit}${report.source.uncommittedAsteriskConfig.length > 0 ? ` with uncommitted changes to ${report.source.uncommittedAsteriskConfig.join(', ')}` : ''}`,
   ].join('\n');
 }
 

@@ -4,7 +4,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { freeUdpPort } from '../../../test/support/ports';
 import type { StepCost } from './cost';
 
 const SCENARIO = path.resolve(__dirname, '../sipp/register.xml');
@@ -19,6 +18,9 @@ export interface StepRequest {
   count: number;
   injectionFile: string;
   workDir: string;
+  /** SIPp's port. Kept across steps, as a phone keeps its own: each step then refreshes the contacts the
+   *  previous one stored instead of replacing them with new ones (rewrite_contact puts the port in the URI). */
+  localPort: number;
 }
 
 export interface StepResult {
@@ -50,7 +52,7 @@ export async function runStep(request: StepRequest): Promise<StepResult> {
   const args = [
     request.target,
     '-sf', 'register.xml', '-inf', request.injectionFile,
-    '-i', '127.0.0.1', '-p', String(await freeUdpPort()), '-t', 'u1',
+    '-i', '127.0.0.1', '-p', String(request.localPort), '-t', 'u1',
     '-m', String(request.count), '-r', String(request.rate), '-rp', '1000', '-l', String(request.count),
     '-recv_timeout', String(RECV_TIMEOUT_MS),
     '-timeout', `${budgetSeconds}s`, '-timeout_error', '-nostdin',
