@@ -13,7 +13,7 @@ import { CallRegistry } from './calls/registry';
 import { ConfigSync } from './config-sync';
 import type { FlowDeps } from './flows/call';
 import { RoutingDirectory } from './routing/directory';
-import { createSipGuard } from './security/plugin';
+import { createSipGuard } from './security/sip-guard';
 import { StasisDispatcher } from './stasis';
 
 export interface AriApp {
