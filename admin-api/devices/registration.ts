@@ -1,9 +1,11 @@
 // Where a device stands: the contacts Asterisk's registrar holds for it, and the endpoint state ARI reports.
-// Listing a page of devices is one ARI request and one query, whatever the page's size.
+// A page of devices costs one query and either one ARI request per device or, for a big page, one list.
 import type { AriRest, EndpointSnapshot } from '../../core/ari/rest';
 import type { Logger } from '../../core/logger';
 import type { Queryable } from '../../db/connection';
 import { contactsOf, type RegisteredContact } from '../../db/repositories/pjsip';
+
+const PER_ENDPOINT_LIMIT = 25;
 
 export interface Registration {
   registered: boolean;
@@ -18,9 +20,11 @@ export class RegistrationReader {
 
   async read(db: Queryable, endpointIds: string[]): Promise<Map<string, Registration>> {
     const [contacts, endpoints] = await Promise.all([contactsOf(db, endpointIds), this.endpointStates(endpointIds)]);
+    const contactsByEndpoint = new Map<string, Registration['contacts']>();
+    for (const { endpoint, ...contact } of contacts) contactsByEndpoint.set(endpoint, [...(contactsByEndpoint.get(endpoint) ?? []), contact]);
     const result = new Map<string, Registration>();
     for (const endpointId of endpointIds) {
-      const own = contacts.filter((contact) => contact.endpoint === endpointId).map(({ endpoint: _endpoint, ...contact }) => contact);
+      const own = contactsByEndpoint.get(endpointId) ?? [];
       const snapshot = endpoints?.get(endpointId);
       result.set(endpointId, {
         registered: own.length > 0,
@@ -33,15 +37,17 @@ export class RegistrationReader {
   }
 
   private async endpointStates(endpointIds: string[]): Promise<Map<string, EndpointSnapshot> | undefined> {
-    if (endpointIds.length === 0) return new Map();
     try {
-      const snapshots = endpointIds.length === 1
-        ? [await this.ari.getEndpoint('PJSIP', endpointIds[0]!)]
-        : await this.ari.listEndpoints('PJSIP');
+      // ARI lists every endpoint Asterisk ever tracked: one request for a big page, one each for a small one.
+      const snapshots = endpointIds.length > PER_ENDPOINT_LIMIT
+        ? await this.ari.listEndpoints('PJSIP')
+        : (await Promise.all(endpointIds.map((id) => this.ari.getEndpoint('PJSIP', id).catch((error: unknown) => {
+          // An endpoint Asterisk cannot load (or has not yet seen) is reported offline, not as a failure.
+          if ((error as { status?: number }).status === 404) return undefined;
+          throw error;
+        })))).filter((snapshot): snapshot is EndpointSnapshot => snapshot !== undefined);
       return new Map(snapshots.map((snapshot) => [snapshot.resource, snapshot]));
     } catch (error) {
-      // A device whose endpoint Asterisk cannot load is reported offline; Asterisk being down is "unavailable".
-      if ((error as { status?: number }).status === 404) return new Map();
       this.logger.warn('endpoint states unavailable from ARI', { error: (error as Error).message });
       return undefined;
     }
