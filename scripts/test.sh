@@ -8,7 +8,8 @@ started=$(date +%s)
 # One run at a time on a machine: every run uses the same Asterisk and the same Stasis application name.
 exec 9>/tmp/pbx-control-plane-tests.lock
 flock 9
-stack_infrastructure_up
+# Without the lock's descriptor: a daemon started here (Asterisk, MariaDB, Redis) would hold the lock for good.
+stack_infrastructure_up 9>&-
 # The SIP user agents of the call tests, and the browser of the WebRTC phone test.
 apt_install sip-tester chromium
 paused_apps=()
