@@ -95,15 +95,18 @@ export class DeviceService {
 
   /** A user's own devices in every account, with what each phone needs to register. */
   async listOwn(userId: number): Promise<DeviceProvisioning[]> {
-    const rows = await listDevices(this.db, { userId });
-    return Promise.all(rows.map((row) => this.provisioning(Number(row.account_id), row.id)));
+    return this.withSettings(await listDevices(this.db, { userId }));
   }
 
   async provisioning(accountId: number, deviceId: number, userId?: number): Promise<DeviceProvisioning> {
-    const device = await this.require(accountId, deviceId, userId);
-    const [view] = await this.views([device]);
-    const password = await authPassword(this.db, device.endpoint_id);
-    return { ...view!, sip: this.sipSettings(device, password ?? '') };
+    const [provisioned] = await this.withSettings([await this.require(accountId, deviceId, userId)]);
+    return provisioned!;
+  }
+
+  /** Views of the devices (one registration read for all) with each one's SIP settings. */
+  private async withSettings(rows: DeviceRow[]): Promise<DeviceProvisioning[]> {
+    const [views, passwords] = await Promise.all([this.views(rows), Promise.all(rows.map((row) => authPassword(this.db, row.endpoint_id)))]);
+    return views.map((view, index) => ({ ...view, sip: this.sipSettings(rows[index]!, passwords[index] ?? '') }));
   }
 
   async update(accountId: number, deviceId: number, change: UpdateDeviceInput, audit?: Auditor): Promise<DeviceView> {
@@ -160,10 +163,8 @@ export class DeviceService {
   }
 
   async remove(accountId: number, deviceId: number, audit?: Auditor): Promise<void> {
-    await this.require(accountId, deviceId);
-    const endpointId = await this.db.transaction(async (trx) => {
-      const device = await findDevice(trx, deviceId);
-      if (!device) throw notFound('device', deviceId);
+    const device = await this.require(accountId, deviceId);
+    await this.db.transaction(async (trx) => {
       await deleteDeviceEndpoints(trx, [device.endpoint_id]);
       await deleteDeviceRow(trx, deviceId);
       await audit?.(trx, { action: 'device.delete', entity: 'device', entityId: deviceId, before: { extension: device.extension, label: device.label, sipUsername: device.endpoint_id } });
@@ -171,9 +172,8 @@ export class DeviceService {
         const account = await findAccount(trx, accountId);
         if (account) await removeRoute(trx, account.dialplan_context, device.extension);
       }
-      return device.endpoint_id;
     });
-    await this.notifier.devicesChanged(accountId, [endpointId]);
+    await this.notifier.devicesChanged(accountId, [device.endpoint_id]);
   }
 }
 

@@ -33,7 +33,7 @@ export function trunkRoutes(db: Database, trunks: TrunkService): RouteSpec[] {
     if (!trunk || (await mayManage(db, ctx, definitionOf(trunk).accounts)) !== undefined) throw notFound('trunk', name);
     return trunk;
   };
-  const view = async (trunk: TrunkRecord): Promise<unknown> => ({ name: trunk.name, source: trunk.source, ...definitionOf(trunk) });
+  const view = (trunk: TrunkRecord): unknown => ({ name: trunk.name, source: trunk.source, ...definitionOf(trunk) });
   const editable = (trunk: TrunkRecord | undefined): void => {
     if (trunk?.source === 'file') throw createError('TRUNK_KEPT_IN_FILE', 409, `Trunk ${trunk.name} is kept in asterisk-config/trunks/${trunk.name}.yaml: edit the file and run npm run trunks:apply.`);
   };
@@ -43,13 +43,13 @@ export function trunkRoutes(db: Database, trunks: TrunkService): RouteSpec[] {
       handler: async (ctx) => {
         const all = await trunks.list();
         const visible: unknown[] = [];
-        for (const trunk of all) if ((await mayManage(db, actorOf(ctx), definitionOf(trunk).accounts)) === undefined) visible.push(await view(trunk));
+        for (const trunk of all) if ((await mayManage(db, actorOf(ctx), definitionOf(trunk).accounts)) === undefined) visible.push(view(trunk));
         return { body: { trunks: visible } };
       },
     },
     {
       method: 'get', path: '/v1/trunks/:name', tag: 'trunks', summary: 'One trunk (its secret is never shown)', access: { kind: 'authenticated' },
-      handler: async (ctx, { params }) => ({ body: await view(await reachable(actorOf(ctx), nameOf(params))) }),
+      handler: async (ctx, { params }) => ({ body: view(await reachable(actorOf(ctx), nameOf(params))) }),
     },
     {
       method: 'put', path: '/v1/trunks/:name', tag: 'trunks', summary: 'Create or replace a trunk: provider address, credentials and registration, inbound addresses, codecs, accounts and numbers', access: { kind: 'authenticated' },
@@ -68,7 +68,7 @@ export function trunkRoutes(db: Database, trunks: TrunkService): RouteSpec[] {
         const { credentials, ...rest } = input;
         const definition = { ...rest, ...(credentials ? { credentials: { username: credentials.username } } : {}) };
         const plan = await trunks.put({ name, source: 'api', definition, password }, ctx.audit);
-        return { status: plan.action === 'create' ? 201 : 200, body: { ...plan, trunk: await view((await trunks.find(name))!) } };
+        return { status: plan.action === 'create' ? 201 : 200, body: { ...plan, trunk: view((await trunks.find(name))!) } };
       },
     },
     {

@@ -72,13 +72,15 @@ export async function deleteDeviceEndpoints(db: Queryable, endpointIds: string[]
   for (const table of ['ps_aors', 'ps_auths', 'ps_endpoints']) await db(table).whereIn('id', endpointIds).delete();
 }
 
+/** Contacts of these endpoints that have not expired, as Asterisk's registrar recorded them. */
+function unexpiredContacts(db: Queryable, endpointIds: string[]) {
+  return db('ps_contacts').whereIn('endpoint', endpointIds).andWhere('expiration_time', '>', Math.floor(Date.now() / 1000));
+}
+
 /** Endpoints with at least one unexpired registration, as Asterisk's registrar recorded them. */
 export async function registeredEndpoints(db: Queryable, endpointIds: string[]): Promise<Set<string>> {
   if (endpointIds.length === 0) return new Set();
-  const rows = await db('ps_contacts')
-    .distinct('endpoint')
-    .whereIn('endpoint', endpointIds)
-    .andWhere('expiration_time', '>', Math.floor(Date.now() / 1000));
+  const rows = await unexpiredContacts(db, endpointIds).distinct('endpoint');
   return new Set(rows.map((row: { endpoint: string }) => row.endpoint));
 }
 
@@ -89,13 +91,10 @@ export interface RegisteredContact {
   expiresAt: string;
 }
 
-/** Unexpired registrations of endpoints, as Asterisk's registrar recorded them. */
+/** Unexpired registrations of endpoints, with what the API shows of each. */
 export async function contactsOf(db: Queryable, endpointIds: string[]): Promise<RegisteredContact[]> {
   if (endpointIds.length === 0) return [];
-  const rows = (await db('ps_contacts')
-    .select('endpoint', 'uri', 'user_agent', 'expiration_time')
-    .whereIn('endpoint', endpointIds)
-    .andWhere('expiration_time', '>', Math.floor(Date.now() / 1000))) as { endpoint: string; uri: string; user_agent: string | null; expiration_time: number }[];
+  const rows = (await unexpiredContacts(db, endpointIds).select('endpoint', 'uri', 'user_agent', 'expiration_time')) as { endpoint: string; uri: string; user_agent: string | null; expiration_time: number }[];
   return rows.map((row) => ({ endpoint: row.endpoint, uri: row.uri, userAgent: row.user_agent, expiresAt: new Date(Number(row.expiration_time) * 1000).toISOString() }));
 }
 
