@@ -4,6 +4,7 @@
 source "$(dirname "$0")/lib/common.sh"
 load_local_env
 source "$(dirname "$0")/lib/stack.sh"
+# stop_app stops each app's supervisor before the app, so nothing restarts what is being stopped.
 for app in "${APP_NAMES[@]}"; do stop_app "$app"; done
 stop_asterisk
 release_asterisk_root

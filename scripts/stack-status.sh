@@ -9,5 +9,6 @@ report mariadb "$DB_HOST:$DB_PORT" mariadb_up
 report redis "$REDIS_HOST:$REDIS_PORT" redis_up
 report asterisk "$(asterisk_mode) mode, SIP :$SIP_PORT" asterisk_running
 report ari "http://127.0.0.1:$ARI_PORT/ari" ari_ready
-for app in "${APP_NAMES[@]}"; do report "$app" "pid $(app_pid "$app" || echo -), log .run/$app.log" app_running "$app"; done
+# Up means the process itself runs; its supervisor's restart count and last exit say whether it has been dying.
+for app in "${APP_NAMES[@]}"; do report "$app" "$(app_summary "$app")" app_process_running "$app"; done
 exit "$down"

@@ -20,6 +20,16 @@ export interface AriConnectionOptions {
 
 type Client = Awaited<ReturnType<typeof ariClient.connect>>;
 
+/** swagger-client (inside ari-client) prints through a global `log` function, raw onto stdout (its
+ *  "deprecated version of Swagger" notice at every connect, which broke the JSON log), and keeps every call's
+ *  arguments in `log.history` for the life of the process. It looks the global up at each call: ours replaces
+ *  it, through the logger and without the history. */
+function routeSwaggerLog(logger: Logger): void {
+  (globalThis as { log?: unknown }).log = (...args: unknown[]): void => {
+    logger.debug('ari-client notice', { notice: args.map((arg) => (typeof arg === 'string' ? arg : String(arg))).join(' ') });
+  };
+}
+
 export class AriConnection {
   private client: Client | undefined;
   private stopped = false;
@@ -64,6 +74,7 @@ export class AriConnection {
     const { logger } = this.options;
     try {
       await this.apiDocumentsReady();
+      routeSwaggerLog(logger);
       const client = await ariClient.connect(this.options.url, this.options.username, this.options.password);
       this.client = client;
       client.on('*', (event: { type: string }) => {

@@ -7,7 +7,9 @@ cd "$PROJECT_ROOT"
 
 # Caches live outside the work tree so a fresh clone reuses the Asterisk root built before.
 PBX_CACHE_DIR="${PBX_CACHE_DIR:-/var/cache/pbx-control-plane}"
-RUN_DIR="$PROJECT_ROOT/.run"
+# Pid files, supervisor state and logs of the app's processes. PBX_RUN_DIR moves them (a test supervising its
+# own copy of a process keeps it apart from the stack's).
+RUN_DIR="${PBX_RUN_DIR:-$PROJECT_ROOT/.run}"
 LOCAL_ENV_FILE="$PROJECT_ROOT/.env"
 
 say() { printf '[pbx] %s\n' "$*" >&2; }
