@@ -102,21 +102,46 @@ ari_ready() {
   curl -fsS -u "$ARI_USERNAME:$ARI_PASSWORD" "http://127.0.0.1:${ARI_PORT}/ari/asterisk/info" >/dev/null
 }
 
+# glibc's allocator, bounded for Asterisk (ASTERISK-NOTES: after a REGISTER storm its per-thread arenas kept
+# 2.6 GB of freed SIP transaction buffers, 61 MB of it live): two arenas instead of eight per core, and free
+# memory at the top of a heap handed back to the kernel beyond 128 KiB. A fixed threshold also stops glibc
+# from raising its mmap threshold by itself, so large buffers stay mmap'd and are returned when freed.
+# docker/asterisk/Dockerfile sets the same for production.
+ASTERISK_MALLOC_ENV=("MALLOC_ARENA_MAX=${ASTERISK_MALLOC_ARENA_MAX:-2}" "MALLOC_TRIM_THRESHOLD_=${ASTERISK_MALLOC_TRIM_THRESHOLD:-131072}")
+
+# Asterisk's process id as the host sees it (a chroot shares the host's process ids), from its pid file.
+asterisk_pid() {
+  if [[ "$(asterisk_mode)" == chroot ]]; then chroot "$ASTERISK_ROOT" cat /var/run/asterisk/asterisk.pid
+  else cat "$PBX_CACHE_DIR/asterisk-state/run/asterisk.pid"; fi
+}
+
+# The running Asterisk has the allocator settings above in its environment.
+asterisk_has_malloc_env() {
+  local pid setting
+  pid="$(asterisk_pid 2>/dev/null)" || return 1
+  for setting in "${ASTERISK_MALLOC_ENV[@]}"; do grep -qxF "$setting" < <(tr '\0' '\n' <"/proc/$pid/environ" 2>/dev/null) || return 1; done
+}
+
 start_asterisk() {
   # A reload cannot be trusted to re-key ODBC and ARI logins (a new clone brings new secrets): a changed
-  # configuration restarts Asterisk. Unchanged, a running Asterisk is simply reused.
+  # configuration restarts Asterisk. Unchanged, a running Asterisk is simply reused, unless it was started
+  # without the allocator settings (an Asterisk from before them keeps growing after every storm).
   if asterisk_running && (( ${ASTERISK_CONFIG_CHANGED:-0} )); then
     say "Asterisk configuration changed; restarting Asterisk"
+    stop_asterisk
+  elif asterisk_running && ! asterisk_has_malloc_env; then
+    say "Asterisk runs without ${ASTERISK_MALLOC_ENV[*]}; restarting Asterisk"
     stop_asterisk
   fi
   if ! asterisk_running; then
     say "starting Asterisk"
     mkdir -p "$RUN_DIR"
     if [[ "$(asterisk_mode)" == chroot ]]; then
-      # Started detached (no -f) so it outlives this script; it writes its own pid file in the root.
-      chroot "$ASTERISK_ROOT" asterisk -U asterisk -G asterisk -C /etc/asterisk/asterisk.conf
+      # Started detached (no -f) so it outlives this script; it writes its own pid file in the root. The
+      # environment passes through chroot into Asterisk's process.
+      env "${ASTERISK_MALLOC_ENV[@]}" chroot "$ASTERISK_ROOT" asterisk -U asterisk -G asterisk -C /etc/asterisk/asterisk.conf
     else
-      ODBCSYSINI="$PBX_CACHE_DIR/asterisk-etc" asterisk -C "$(asterisk_conf_path)"
+      env "${ASTERISK_MALLOC_ENV[@]}" ODBCSYSINI="$PBX_CACHE_DIR/asterisk-etc" asterisk -C "$(asterisk_conf_path)"
     fi
   fi
   until_ok 60 "Asterisk's ARI on 127.0.0.1:${ARI_PORT}" ari_ready
