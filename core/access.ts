@@ -117,17 +117,51 @@ export function mayAdd(actor: Holder, role: Holder): TierVerdict {
   return mayGrant(actor, role);
 }
 
-/** Changing a user's role: promote someone below you up to your tier; demote only someone below you. */
-export function mayChangeRole(actor: Holder, target: Holder, role: Holder): TierVerdict {
-  if (target.rank >= actor.rank) return deny('TARGET_NOT_BELOW_YOU', "You can change the role only of users ranked below you.", { targetRank: target.rank, yourRank: actor.rank });
-  return mayGrant(actor, role);
+/** The top tier is a rank, so a custom role at Organization Owner rank counts as the top tier too. */
+export function isTopTier(holder: { rank: number }): boolean {
+  return holder.rank === RANK.organizationOwner;
 }
 
-/** Removing a user: only below your tier, except that top-tier holders may remove each other (not the last). */
-export function mayRemove(actor: Holder & { topTier: boolean }, target: Holder & { topTier: boolean }, topTierHolders: number): TierVerdict {
-  if (target.topTier && actor.topTier) {
-    return topTierHolders > 1 ? ALLOWED : deny('LAST_TOP_TIER_HOLDER', 'The last Organization Owner cannot be removed.');
-  }
-  if (target.rank >= actor.rank) return deny('TARGET_NOT_BELOW_YOU', 'You can remove only users ranked below you.', { targetRank: target.rank, yourRank: actor.rank });
+/** A membership whose status is unknown is taken as active: the stricter reading for the rule below. */
+type Member = Holder & { status?: string };
+
+/** Whether a change (a removal, or a new role `next`) would take away the last active top-tier holder. */
+function takesLastTopTierHolder(target: Member, next: Holder | undefined, activeTopTierHolders: number): boolean {
+  const holdsTopTier = isTopTier(target) && (target.status ?? 'active') === 'active';
+  return holdsTopTier && !(next && isTopTier(next)) && activeTopTierHolders <= 1;
+}
+
+/** Changing a user's role: promote someone below you up to your tier; demote only someone below you; whoever
+ *  acts (a reseller included), the last Organization Owner is not demoted. */
+export function mayChangeRole(actor: Holder, target: Member, role: Holder, activeTopTierHolders: number): TierVerdict {
+  if (target.rank >= actor.rank) return deny('TARGET_NOT_BELOW_YOU', "You can change the role only of users ranked below you.", { targetRank: target.rank, yourRank: actor.rank });
+  const granted = mayGrant(actor, role);
+  if (!granted.allowed) return granted;
+  if (takesLastTopTierHolder(target, role, activeTopTierHolders)) return deny('LAST_TOP_TIER_HOLDER', 'The last Organization Owner cannot be demoted: make another one first.');
   return ALLOWED;
+}
+
+/** Removing a user: only below your tier, except that top-tier holders may remove each other; whoever acts, the
+ *  last Organization Owner stays. */
+export function mayRemove(actor: Holder & { topTier: boolean }, target: Member & { topTier: boolean }, activeTopTierHolders: number): TierVerdict {
+  const peers = target.topTier && actor.topTier;
+  if (!peers && target.rank >= actor.rank) return deny('TARGET_NOT_BELOW_YOU', 'You can remove only users ranked below you.', { targetRank: target.rank, yourRank: actor.rank });
+  if (takesLastTopTierHolder(target, undefined, activeTopTierHolders)) return deny('LAST_TOP_TIER_HOLDER', 'The last Organization Owner cannot be removed.');
+  return ALLOWED;
+}
+
+/** Editing, re-applying or deleting a custom role: within what the editor may grant, and only while every holder
+ *  is ranked below the editor, someone they could demote or remove directly. Otherwise lowering the role and
+ *  re-applying it would demote a peer (or the editor's superior) by the back door. */
+export function mayEditRole(editor: Holder, role: Holder, next: Holder, holders: readonly { userId: number; rank: number }[]): TierVerdict {
+  const current = mayGrant(editor, role);
+  if (!current.allowed) return current;
+  const edited = mayGrant(editor, next);
+  if (!edited.allowed) return edited;
+  const atOrAbove = holders.filter((holder) => holder.rank >= editor.rank);
+  if (atOrAbove.length === 0) return ALLOWED;
+  return deny('ROLE_HELD_AT_OR_ABOVE_YOUR_TIER', `This role is held by ${atOrAbove.length} user(s) ranked at or above you; only someone ranked above them may edit, re-apply or delete it.`, {
+    yourRank: editor.rank,
+    holders: atOrAbove.map(({ userId, rank }) => ({ userId, rank })),
+  });
 }

@@ -1,13 +1,14 @@
 // Roles offered in an account: the presets and the account's custom roles. A custom role never outranks nor
 // out-permits its creator; editing it leaves its holders as they are until an admin re-applies it.
-import { mayGrant, roleAssignableIn, UNIT_RANK_RANGE, type Permission, type RoleType } from '../../core/access';
-import type { Database } from '../../db/connection';
+import { mayEditRole, mayGrant, roleAssignableIn, UNIT_RANK_RANGE, type Holder, type Permission, type RoleType } from '../../core/access';
+import type { Database, Transaction } from '../../db/connection';
 import { findAccount } from '../../db/repositories/accounts';
-import { applyRole, membershipsHoldingRole } from '../../db/repositories/memberships';
+import { applyRole, membershipsHoldingRole, type MembershipRecord } from '../../db/repositories/memberships';
 import { deleteRole, findRoleForAccount, insertRole, listRolesForAccount, updateRole, type RoleRecord } from '../../db/repositories/roles';
 import { createError } from '../http/errors';
 import type { AccountContext } from '../http/routes';
 import type { AccessInvalidator } from '../auth/access-cache';
+import { changeMemberships } from '../users/membership-change';
 import { assertVerdict } from '../users/service';
 
 export interface RoleInput {
@@ -48,12 +49,9 @@ export class RoleService {
   }
 
   async update(ctx: AccountContext, roleId: number, change: Partial<Omit<RoleInput, 'type'>>): Promise<RoleRecord> {
-    return this.db.transaction(async (trx) => {
-      const role = await this.customRole(trx, ctx.accountId, roleId);
+    return changeMemberships(this.db, ctx, 'roles.manage', async (trx, editor) => {
+      const { role } = await this.lockedRoleWithinTier(trx, ctx.accountId, roleId, editor, change);
       const next = { ...role, ...change };
-      assertRankFitsType(next.type, next.rank);
-      assertVerdict(mayGrant(ctx.membership, role));
-      assertVerdict(mayGrant(ctx.membership, next));
       await updateRole(trx, roleId, change);
       await ctx.audit(trx, { action: 'role.update', entity: 'role', entityId: roleId, before: role, after: next });
       return next;
@@ -62,10 +60,10 @@ export class RoleService {
 
   /** Copies the role's current permissions and rank into every membership of this account that holds it. */
   async reapply(ctx: AccountContext, roleId: number): Promise<{ updated: number }> {
-    const holders = await this.db.transaction(async (trx) => {
-      const role = await this.customRole(trx, ctx.accountId, roleId);
-      assertVerdict(mayGrant(ctx.membership, role));
-      const holders = (await membershipsHoldingRole(trx, roleId)).filter((membership) => membership.accountId === ctx.accountId);
+    const holders = await changeMemberships(this.db, ctx, 'roles.manage', async (trx, editor) => {
+      const locked = await this.lockedRoleWithinTier(trx, ctx.accountId, roleId, editor, {});
+      const { role } = locked;
+      const holders = locked.holders.filter((membership) => membership.accountId === ctx.accountId);
       for (const holder of holders) await applyRole(trx, holder.id, role);
       await ctx.audit(trx, { action: 'role.reapply', entity: 'role', entityId: roleId, after: { holders: holders.map((holder) => holder.userId) } });
       return holders.map((holder) => holder.userId);
@@ -75,16 +73,28 @@ export class RoleService {
   }
 
   async remove(ctx: AccountContext, roleId: number): Promise<void> {
-    await this.db.transaction(async (trx) => {
-      const role = await this.customRole(trx, ctx.accountId, roleId);
-      assertVerdict(mayGrant(ctx.membership, role));
+    await changeMemberships(this.db, ctx, 'roles.manage', async (trx, editor) => {
+      const { role } = await this.lockedRoleWithinTier(trx, ctx.accountId, roleId, editor, {});
       await deleteRole(trx, roleId);
       await ctx.audit(trx, { action: 'role.delete', entity: 'role', entityId: roleId, before: role });
     });
   }
 
-  private async customRole(db: Database | Parameters<typeof findRoleForAccount>[0], accountId: number, roleId: number): Promise<RoleRecord> {
-    const role = await findRoleForAccount(db, roleId, accountId);
+  /** The role and its holders, locked until commit (so a promotion or another edit waits), once the editor is
+   *  allowed the change: within what they may grant, and every holder someone they could demote or remove. */
+  private async lockedRoleWithinTier(
+    trx: Transaction, accountId: number, roleId: number, editor: Holder, change: Partial<Omit<RoleInput, 'type'>>,
+  ): Promise<{ role: RoleRecord; holders: MembershipRecord[] }> {
+    const role = await this.customRole(trx, accountId, roleId);
+    const next = { ...role, ...change };
+    assertRankFitsType(next.type, next.rank);
+    const holders = await membershipsHoldingRole(trx, roleId, { forUpdate: true });
+    assertVerdict(mayEditRole(editor, role, next, holders));
+    return { role, holders };
+  }
+
+  private async customRole(db: Database | Transaction, accountId: number, roleId: number): Promise<RoleRecord> {
+    const role = await findRoleForAccount(db, roleId, accountId, { forUpdate: true });
     if (!role) throw createError('ROLE_NOT_FOUND', 404, `No role ${roleId} is offered in this account.`, { roleId });
     if (role.accountId === null) throw createError('PRESET_ROLE_READ_ONLY', 409, `${role.name} is a built-in preset: make a custom role instead.`, { roleId });
     return role;

@@ -1,6 +1,6 @@
 // Users within an account, under the tier rules of core/access.ts. Every write runs in one transaction with
 // its audit row; device changes reach Asterisk through the notifier after commit.
-import { mayAdd, mayChangeRole, mayRemove, RANK, roleAssignableIn, type Holder, type TierVerdict } from '../../core/access';
+import { isTopTier, mayAdd, mayChangeRole, mayRemove, RANK, roleAssignableIn, type TierVerdict } from '../../core/access';
 import { generatePassword } from '../../core/secrets';
 import type { Database, Transaction } from '../../db/connection';
 import { findAccount } from '../../db/repositories/accounts';
@@ -17,6 +17,7 @@ import { createError } from '../http/errors';
 import type { AccountContext } from '../http/routes';
 import type { AccessInvalidator } from '../auth/access-cache';
 import type { ChangeNotifier } from '../notifier';
+import { changeMemberships } from './membership-change';
 import type { CreateUserInput, UpdateUserInput } from './schemas';
 
 export function publicUser({ user, membership }: AccountUser): Record<string, unknown> {
@@ -29,8 +30,6 @@ export function publicUser({ user, membership }: AccountUser): Record<string, un
 export function assertVerdict(verdict: TierVerdict): void {
   if (!verdict.allowed) throw createError(verdict.code, 403, verdict.message, verdict.details ?? {});
 }
-
-const isTopTier = (holder: Holder): boolean => holder.rank === RANK.organizationOwner;
 
 export class UserService {
   constructor(
@@ -97,10 +96,11 @@ export class UserService {
   }
 
   async changeRole(ctx: AccountContext, userId: number, roleId: number): Promise<Record<string, unknown>> {
-    const changed = await this.db.transaction(async (trx) => {
+    const changed = await changeMemberships(this.db, ctx, 'users.manage', async (trx, actor) => {
       const target = await this.member(trx, ctx.accountId, userId);
       const role = await this.assignableRole(trx, ctx.accountId, roleId);
-      assertVerdict(mayChangeRole(ctx.membership, target.membership, role));
+      const topTierHolders = await countActiveWithRoleRank(trx, ctx.accountId, RANK.organizationOwner);
+      assertVerdict(mayChangeRole(actor, target.membership, role, topTierHolders));
       await applyRole(trx, target.membership.id, role);
       const after = await this.member(trx, ctx.accountId, userId);
       await ctx.audit(trx, { action: 'user.role', entity: 'membership', entityId: target.membership.id, before: publicUser(target), after: publicUser(after) });
@@ -113,11 +113,13 @@ export class UserService {
   /** Removes the user from this account: their membership and devices here are deactivated; a user left with
    *  no active membership is deactivated entirely (tokens revoked). */
   async remove(ctx: AccountContext, userId: number, decision: { deactivateOnSubaccounts?: boolean }): Promise<void> {
-    const disabled = await this.db.transaction(async (trx) => {
+    // Under the account's membership lock: two Organization Owners removing each other at once are counted one
+    // after the other, so the second finds itself removed or the last one.
+    const disabled = await changeMemberships(this.db, ctx, 'users.manage', async (trx, actor) => {
       const target = await this.member(trx, ctx.accountId, userId);
       if (target.membership.status === 'deactivated') throw createError('USER_ALREADY_REMOVED', 409, 'This user is already removed from the account.');
       const topTierHolders = await countActiveWithRoleRank(trx, ctx.accountId, RANK.organizationOwner);
-      assertVerdict(mayRemove({ ...ctx.membership, topTier: isTopTier(ctx.membership) }, { ...target.membership, topTier: isTopTier(target.membership) }, topTierHolders));
+      assertVerdict(mayRemove({ ...actor, topTier: isTopTier(actor) }, { ...target.membership, topTier: isTopTier(target.membership) }, topTierHolders));
       await setMembershipStatus(trx, { userId, accountIds: [ctx.accountId] }, 'deactivated');
       if (isTopTier(target.membership)) await this.settleSubaccounts(trx, ctx, target.membership, decision);
       const devices = await setDevicesEnabled(trx, { userId, accountId: ctx.accountId }, false);

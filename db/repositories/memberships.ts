@@ -126,8 +126,20 @@ export async function countActiveWithRoleRank(db: Queryable, accountId: number, 
   return Number(row?.n ?? 0);
 }
 
-export async function membershipsHoldingRole(db: Queryable, roleId: number): Promise<MembershipRecord[]> {
-  return (await db<MembershipRow>('memberships').where({ role_id: roleId })).map(toMembership);
+/** Every membership holding the role, whatever its status; `forUpdate` locks them (in id order) until commit. */
+export async function membershipsHoldingRole(db: Queryable, roleId: number, options: { forUpdate?: boolean } = {}): Promise<MembershipRecord[]> {
+  const query = db<MembershipRow>('memberships').where({ role_id: roleId }).orderBy('id');
+  if (options.forUpdate) query.forUpdate();
+  return (await query).map(toMembership);
+}
+
+/** Serializes changes to who holds what in an account (removals, role changes, role edits and re-applies), so
+ *  rules that count holders, such as "never the last Organization Owner", hold under concurrent requests. Each
+ *  such transaction locks the account row as its first statement: one lock, always taken first, so they queue
+ *  instead of deadlocking, and (InnoDB's snapshot starts at the first plain read) every read after it sees what
+ *  the previous holder of the lock committed. */
+export async function lockAccountMemberships(trx: Queryable, accountId: number): Promise<void> {
+  await trx('accounts').where({ id: accountId }).forUpdate().first('id');
 }
 
 /** Accounts a user reaches: where they hold a membership, and below those that reach descendants. */

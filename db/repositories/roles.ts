@@ -65,11 +65,13 @@ export async function findPresetRole(db: Queryable, key: string): Promise<RoleRe
 }
 
 /** A role usable in an account: a preset, or a custom role of that account. */
-export async function findRoleForAccount(db: Queryable, roleId: number, accountId: number): Promise<RoleRecord | undefined> {
-  const row = await db<RoleRow>('roles')
+export async function findRoleForAccount(db: Queryable, roleId: number, accountId: number, options: { forUpdate?: boolean } = {}): Promise<RoleRecord | undefined> {
+  const query = db<RoleRow>('roles')
     .where({ id: roleId })
-    .andWhere((query) => query.whereNull('account_id').orWhere('account_id', accountId))
+    .andWhere((where) => where.whereNull('account_id').orWhere('account_id', accountId))
     .first();
+  if (options.forUpdate) query.forUpdate();
+  const row = await query;
   return row ? toRole(row) : undefined;
 }
 
