@@ -1,3 +1,4 @@
+import { singleLineText } from '../http/text-safety';
 const settingsProperties = {
   defaultAreaCode: { type: ['string', 'null'], pattern: '^[2-9][0-9]{2}$' },
   callingHours: {
@@ -16,7 +17,7 @@ const settingsProperties = {
 export const updateAccountSchema = {
   type: 'object',
   properties: {
-    name: { type: 'string', minLength: 1, maxLength: 120 },
+    name: singleLineText(120),
     ...settingsProperties,
     exportTargets: {
       type: ['array', 'null'],
@@ -38,7 +39,7 @@ export const updateAccountSchema = {
 
 export const createChildAccountSchema = {
   type: 'object',
-  properties: { name: { type: 'string', minLength: 1, maxLength: 120 }, ...settingsProperties },
+  properties: { name: singleLineText(120), ...settingsProperties },
   required: ['name'],
   additionalProperties: false,
 } as const;

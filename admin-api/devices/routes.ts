@@ -1,18 +1,17 @@
+import { ID_QUERY_SCHEMA } from '../http/ids';
 import { accountOf, actorOf, type RouteSpec } from '../http/routes';
 import { createDeviceSchema, updateDeviceSchema, type UpdateDeviceInput } from './schemas';
 import type { DeviceService } from './service';
 
 export function deviceRoutes(devices: DeviceService): RouteSpec[] {
-  const deviceId = (params: Record<string, string>): number => Number(params.deviceId) || 0;
-  const accountIdOf = (params: Record<string, string>): number => Number(params.accountId) || 0;
   const manage = { kind: 'account', permission: 'devices.manage' } as const;
   // Device passwords are always generated: a chosen one is refused rather than silently ignored.
   const noBody = { type: 'object', properties: {}, additionalProperties: false } as const;
   return [
     {
       method: 'get', path: '/v1/accounts/:accountId/devices', tag: 'devices', summary: "The account's SIP devices with their registration state", access: manage,
-      query: { type: 'object', properties: { userId: { type: 'string', pattern: '^[1-9][0-9]*$' } }, additionalProperties: false },
-      handler: async (ctx, { query }) => ({ body: { devices: await devices.list(accountOf(ctx).accountId, { userId: query.userId ? Number(query.userId) : undefined }) } }),
+      query: { type: 'object', properties: { userId: ID_QUERY_SCHEMA }, additionalProperties: false },
+      handler: async (ctx, { ids }) => ({ body: { devices: await devices.list(accountOf(ctx).accountId, { userId: ids.userId }) } }),
     },
     {
       method: 'post', path: '/v1/accounts/:accountId/devices', tag: 'devices', summary: 'Provision a desk phone, softphone or WebRTC phone on an extension; returns its SIP settings with a generated password', access: manage, successStatus: 201,
@@ -21,21 +20,21 @@ export function deviceRoutes(devices: DeviceService): RouteSpec[] {
     },
     {
       method: 'get', path: '/v1/accounts/:accountId/devices/:deviceId', tag: 'devices', summary: 'One device with its provisioning details (server, transport, username, password) and registration', access: manage,
-      handler: async (ctx, { params }) => ({ body: await devices.provisioning(accountOf(ctx).accountId, deviceId(params)) }),
+      handler: async (ctx, { id }) => ({ body: await devices.provisioning(accountOf(ctx).accountId, id('deviceId')) }),
     },
     {
       method: 'patch', path: '/v1/accounts/:accountId/devices/:deviceId', tag: 'devices', summary: 'Rename, disable or enable a device; takes effect for its next REGISTER or call', access: manage,
       body: updateDeviceSchema,
-      handler: async (ctx, { body, params }) => ({ body: await devices.update(accountOf(ctx).accountId, deviceId(params), body as UpdateDeviceInput, ctx.audit) }),
+      handler: async (ctx, { body, id }) => ({ body: await devices.update(accountOf(ctx).accountId, id('deviceId'), body as UpdateDeviceInput, ctx.audit) }),
     },
     {
       method: 'post', path: '/v1/accounts/:accountId/devices/:deviceId/password', tag: 'devices', summary: "Rotate a device's SIP password; the old one stops working at once", access: manage, body: noBody,
-      handler: async (ctx, { params }) => ({ body: await devices.rotatePassword(accountOf(ctx).accountId, deviceId(params), { audit: ctx.audit }) }),
+      handler: async (ctx, { id }) => ({ body: await devices.rotatePassword(accountOf(ctx).accountId, id('deviceId'), { audit: ctx.audit }) }),
     },
     {
       method: 'delete', path: '/v1/accounts/:accountId/devices/:deviceId', tag: 'devices', summary: 'Delete a device: its registration and SIP credentials are gone at once', access: manage, successStatus: 204,
-      handler: async (ctx, { params }) => {
-        await devices.remove(accountOf(ctx).accountId, deviceId(params), ctx.audit);
+      handler: async (ctx, { id }) => {
+        await devices.remove(accountOf(ctx).accountId, id('deviceId'), ctx.audit);
         return {};
       },
     },
@@ -45,9 +44,10 @@ export function deviceRoutes(devices: DeviceService): RouteSpec[] {
     },
     {
       method: 'post', path: '/v1/me/accounts/:accountId/devices/:deviceId/password', tag: 'me', summary: 'Rotate the SIP password of one of your own devices', access: { kind: 'authenticated' }, body: noBody,
-      handler: async (ctx, { params }) => {
+      handler: async (ctx, { id }) => {
         const userId = actorOf(ctx).actor.user.id;
-        return { body: await devices.rotatePassword(accountIdOf(params), deviceId(params), { userId, audit: (db, entry) => ctx.audit(db, { ...entry, accountId: accountIdOf(params) }) }) };
+        const accountId = id('accountId');
+        return { body: await devices.rotatePassword(accountId, id('deviceId'), { userId, audit: (db, entry) => ctx.audit(db, { ...entry, accountId }) }) };
       },
     },
   ];

@@ -1,14 +1,15 @@
+import { ID_SCHEMA } from '../http/ids';
 import { accountOf, type RouteSpec } from '../http/routes';
+import { singleLineText } from '../http/text-safety';
 import type { GroupInput, GroupService } from './service';
 
 const groupProperties = {
-  name: { type: 'string', minLength: 1, maxLength: 80 },
-  managerUserId: { type: ['integer', 'null'], minimum: 1 },
-  memberIds: { type: 'array', items: { type: 'integer', minimum: 1 }, maxItems: 10000 },
+  name: singleLineText(80),
+  managerUserId: { anyOf: [ID_SCHEMA, { type: 'null' }] },
+  memberIds: { type: 'array', items: ID_SCHEMA, maxItems: 10000 },
 };
 
 export function groupRoutes(groups: GroupService): RouteSpec[] {
-  const groupId = (params: Record<string, string>): number => Number(params.groupId) || 0;
   return [
     {
       method: 'get', path: '/v1/accounts/:accountId/groups', tag: 'groups', summary: 'User groups of the account', access: { kind: 'account', permission: 'groups.read' },
@@ -22,12 +23,12 @@ export function groupRoutes(groups: GroupService): RouteSpec[] {
     {
       method: 'patch', path: '/v1/accounts/:accountId/groups/:groupId', tag: 'groups', summary: 'Rename a group, change its manager or replace its members', access: { kind: 'account', permission: 'groups.manage' },
       body: { type: 'object', properties: groupProperties, additionalProperties: false, minProperties: 1 },
-      handler: async (ctx, { body, params }) => ({ body: await groups.update(accountOf(ctx), groupId(params), body as GroupInput) }),
+      handler: async (ctx, { body, id }) => ({ body: await groups.update(accountOf(ctx), id('groupId'), body as GroupInput) }),
     },
     {
       method: 'delete', path: '/v1/accounts/:accountId/groups/:groupId', tag: 'groups', summary: 'Delete a group (its users stay)', access: { kind: 'account', permission: 'groups.manage' }, successStatus: 204,
-      handler: async (ctx, { params }) => {
-        await groups.remove(accountOf(ctx), groupId(params));
+      handler: async (ctx, { id }) => {
+        await groups.remove(accountOf(ctx), id('groupId'));
         return {};
       },
     },

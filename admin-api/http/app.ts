@@ -3,7 +3,10 @@
 import { randomUUID } from 'node:crypto';
 import express, { type ErrorRequestHandler, type Express, type RequestHandler, type Router } from 'express';
 import { errorDetails, type Logger } from '../../core/logger';
+import { constraintViolation, retryAfterSeconds } from './database-errors';
 import { ApiError } from './errors';
+import { dependencyOutage } from '../health/outages';
+import { securityHeaders } from './security-headers';
 
 declare module 'express-serve-static-core' {
   interface Request {
@@ -33,8 +36,12 @@ function requestContext(logger: Logger): RequestHandler {
 
 function errorHandler(): ErrorRequestHandler {
   return (error: unknown, req, res, _next) => {
-    if (error instanceof ApiError) {
-      res.status(error.status).json({ error: { code: error.code, message: error.message, details: error.details } });
+    // A dependency that is down (MariaDB, Redis) is a 503 with Retry-After, never a 500.
+    const known = error instanceof ApiError ? error : constraintViolation(error) ?? dependencyOutage(error);
+    if (known) {
+      const retryAfter = retryAfterSeconds(known);
+      if (retryAfter !== undefined) res.setHeader('Retry-After', String(retryAfter));
+      res.status(known.status).json({ error: { code: known.code, message: known.message, details: known.details } });
       return;
     }
     // body-parser's own errors: malformed JSON or an oversized body are the client's to fix.
@@ -49,15 +56,20 @@ function errorHandler(): ErrorRequestHandler {
   };
 }
 
-export function createHttpApp(logger: Logger, routers: Router[]): Express {
+export function createHttpApp(logger: Logger, routers: Router[], options: { trustProxy?: string[] } = {}): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
   app.use(requestContext(logger));
-  app.set('trust proxy', 'loopback');
+  app.use(securityHeaders());
+  // X-Forwarded-For names the client only when the connection comes from a configured proxy (TRUST_PROXY);
+  // from anyone else it is the caller's own claim, and the login throttle would count the wrong address.
+  app.set('trust proxy', options.trustProxy ?? false);
   app.use(express.json({ limit: '1mb' }));
   // Bulk provisioning accepts CSV as the raw text body.
   app.use(express.text({ type: ['text/csv', 'text/plain'], limit: '5mb' }));
+  // Any other type is kept as bytes so the route table can refuse it with 415 rather than skip validation.
+  app.use(express.raw({ type: () => true, limit: '1mb' }));
   for (const router of routers) app.use(router);
   app.use((req, res) => {
     res.status(404).json({ error: { code: 'ROUTE_NOT_FOUND', message: `No route ${req.method} ${req.path}.`, details: {} } });

@@ -8,13 +8,17 @@ import { insertAudit, type AuditEntry } from '../../db/repositories/audit';
 import type { EffectiveMembership } from '../../db/repositories/memberships';
 import type { UserRecord } from '../../db/repositories/users';
 import { createError } from './errors';
+import { idQueryFields, isIdParameter, isIdText, parseId } from './ids';
+import { assertSafeText } from './text-safety';
 import { compileValidator } from './validation';
 
 export type Access =
   | { kind: 'public' }
   | { kind: 'authenticated' }
   /** The caller's effective membership in the route's :accountId must hold this permission. */
-  | { kind: 'account'; permission: Permission };
+  | { kind: 'account'; permission: Permission }
+  /** Platform operators only (users.platform_operator, set from the command line): no account role grants it. */
+  | { kind: 'operator' };
 
 export interface Actor {
   user: UserRecord;
@@ -47,6 +51,10 @@ export interface AccountContext extends ActorContext {
 export interface RouteInput {
   body: unknown;
   params: Record<string, string>;
+  /** Every `...Id` path parameter and every id query field present, parsed by the one id parser. */
+  ids: Record<string, number>;
+  /** A path id of this route (`...Id` parameters are always present and parsed once the handler runs). */
+  id(name: string): number;
   query: Record<string, unknown>;
   rawBody?: string;
 }
@@ -73,6 +81,7 @@ export interface RouteSpec {
 export interface AccessResolver {
   authenticate(token: string): Promise<Actor | undefined>;
   membership(userId: number, accountId: number): Promise<EffectiveMembership | undefined>;
+  platformOperator(userId: number): Promise<boolean>;
 }
 
 function bearerToken(req: Request): string | undefined {
@@ -82,8 +91,7 @@ function bearerToken(req: Request): string | undefined {
 }
 
 export function accountIdParam(value: string | undefined): number | undefined {
-  if (!value || !/^[1-9][0-9]{0,17}$/.test(value)) return undefined;
-  return Number(value);
+  return value !== undefined && isIdText(value) ? Number(value) : undefined;
 }
 
 async function resolveContext(req: Request, spec: RouteSpec, resolver: AccessResolver): Promise<RequestContext> {
@@ -106,6 +114,10 @@ async function resolveContext(req: Request, spec: RouteSpec, resolver: AccessRes
   ctx.actor = await resolver.authenticate(token);
   if (!ctx.actor) throw createError('TOKEN_INVALID', 401, 'The token is unknown, expired or revoked, or its user is not active. Log in again.');
   if (spec.access.kind === 'authenticated') return ctx;
+  if (spec.access.kind === 'operator') {
+    if (await resolver.platformOperator(ctx.actor.user.id)) return ctx;
+    throw createError('PLATFORM_OPERATOR_REQUIRED', 403, 'Only platform operators manage this; no account role grants it.');
+  }
   const accountId = accountIdParam(String(req.params.accountId ?? ""));
   // Unknown and not-yours look the same: no one learns which accounts exist.
   const notFound = (): Error => createError('ACCOUNT_NOT_FOUND', 404, `No account ${String(req.params.accountId ?? '')} is reachable with your memberships.`);
@@ -122,27 +134,73 @@ async function resolveContext(req: Request, spec: RouteSpec, resolver: AccessRes
   return ctx;
 }
 
+// Mutating routes that declare no body take none: a field sent to them is a mistake worth reporting.
+const NO_FIELDS_SCHEMA = { type: 'object', properties: {}, additionalProperties: false } as const;
+
+/** The body as the route should see it: JSON (validated), CSV text where the route takes it, or nothing. */
+function requestBody(req: Request, spec: RouteSpec): { body: unknown; rawBody?: string } {
+  const received: unknown = req.body;
+  if (spec.acceptsCsv && typeof received === 'string') return { body: undefined, rawBody: received };
+  if (typeof received === 'string' || Buffer.isBuffer(received)) {
+    if (received.length === 0) return { body: {} };
+    throw createError('UNSUPPORTED_MEDIA_TYPE', 415, `Send the body as JSON with Content-Type: application/json${spec.acceptsCsv ? ' (or CSV as text/csv)' : ''}.`, {
+      contentType: req.header('content-type') ?? null,
+    });
+  }
+  return { body: received ?? {} };
+}
+
+function parsePathIds(req: Request): Record<string, number> {
+  const ids: Record<string, number> = {};
+  for (const [name, value] of Object.entries(req.params as Record<string, string>)) {
+    if (isIdParameter(name)) ids[name] = parseId(name, value);
+  }
+  return ids;
+}
+
+function parseQueryIds(queryIdFields: string[], query: Record<string, unknown>): Record<string, number> {
+  const ids: Record<string, number> = {};
+  for (const name of queryIdFields) {
+    if (query[name] !== undefined) ids[name] = parseId(name, query[name]);
+  }
+  return ids;
+}
+
+function routeHandler(spec: RouteSpec, resolver: AccessResolver): RequestHandler {
+  const bodySchema = spec.body ?? (spec.method === 'get' ? undefined : NO_FIELDS_SCHEMA);
+  const validateBody = bodySchema ? compileValidator(bodySchema as never) : undefined;
+  // A route that declares no query takes none: an unknown parameter is a client's mistake, not something to ignore.
+  const validateQuery = compileValidator((spec.query ?? NO_FIELDS_SCHEMA) as never);
+  const queryIdFields = idQueryFields(spec.query);
+  return async (req, res, next) => {
+    try {
+      const ctx = await resolveContext(req, spec, resolver);
+      assertSafeText(req.params, 'path');
+      const pathIds = parsePathIds(req);
+      const { body: received, rawBody } = requestBody(req, spec);
+      assertSafeText(req.query, 'query');
+      assertSafeText(rawBody ?? received, 'body');
+      const body = validateBody && rawBody === undefined ? validateBody(received) : received;
+      const query = validateQuery({ ...req.query }) as Record<string, unknown>;
+      const ids = { ...pathIds, ...parseQueryIds(queryIdFields, query) };
+      const id = (name: string): number => {
+        const value = ids[name];
+        if (value === undefined) throw new Error(`route ${spec.path} has no id parameter ${name}`);
+        return value;
+      };
+      const result = await spec.handler(ctx, { body, params: req.params as Record<string, string>, ids, id, query, rawBody });
+      const status = result.status ?? spec.successStatus ?? 200;
+      if (result.body === undefined) res.status(status).end();
+      else res.status(status).json(result.body);
+    } catch (error) {
+      next(error);
+    }
+  };
+}
+
 export function mountRoutes(specs: RouteSpec[], resolver: AccessResolver): Router {
   const router = Router();
-  for (const spec of specs) {
-    const validateBody = spec.body ? compileValidator(spec.body as never) : undefined;
-    const validateQuery = spec.query ? compileValidator(spec.query as never) : undefined;
-    const handler: RequestHandler = async (req, res, next) => {
-      try {
-        const ctx = await resolveContext(req, spec, resolver);
-        const rawBody = typeof req.body === 'string' ? req.body : undefined;
-        const body = validateBody && rawBody === undefined ? validateBody(req.body ?? {}) : req.body;
-        const query = validateQuery ? validateQuery({ ...req.query }) : (req.query as Record<string, unknown>);
-        const result = await spec.handler(ctx, { body, params: req.params as Record<string, string>, query: query as Record<string, unknown>, rawBody });
-        const status = result.status ?? spec.successStatus ?? 200;
-        if (result.body === undefined) res.status(status).end();
-        else res.status(status).json(result.body);
-      } catch (error) {
-        next(error);
-      }
-    };
-    router[spec.method](spec.path, handler);
-  }
+  for (const spec of specs) router[spec.method](spec.path, routeHandler(spec, resolver));
   return router;
 }
 

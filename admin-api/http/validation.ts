@@ -2,9 +2,12 @@
 import Ajv, { type ErrorObject, type JSONSchemaType, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import { createError, type FieldProblem } from './errors';
+import { isIdText } from './ids';
 
 const ajv = new Ajv({ allErrors: true, removeAdditional: false, useDefaults: true, coerceTypes: false, allowUnionTypes: true });
 addFormats(ajv);
+// Ids in query strings: the route table parses them with the same parser as path ids (http/ids.ts).
+ajv.addFormat('id', { type: 'string', validate: isIdText });
 // IANA time zones as the runtime knows them (e.g. America/New_York), for calling hours and preferences.
 ajv.addFormat('iana-timezone', {
   type: 'string',
@@ -28,6 +31,7 @@ function describe(error: ErrorObject): string {
   if (error.keyword === 'required') return 'is required';
   if (error.keyword === 'additionalProperties') return 'is not a known field';
   if (error.keyword === 'enum') return `must be one of: ${(error.params.allowedValues as unknown[]).join(', ')}`;
+  if (error.keyword === 'format' && error.params.format === 'id') return 'must be a positive whole number';
   if (error.keyword === 'format' && error.params.format === 'iana-timezone') return 'must be an IANA time zone such as America/New_York';
   return error.message ?? 'is invalid';
 }

@@ -1,16 +1,16 @@
 import { ALL_PERMISSIONS, PERMISSIONS } from '../../core/access';
 import { accountOf, type RouteSpec } from '../http/routes';
+import { singleLineText } from '../http/text-safety';
 import type { RoleInput, RoleService } from './service';
 
 const roleProperties = {
-  name: { type: 'string', minLength: 1, maxLength: 80 },
+  name: singleLineText(80),
   type: { type: 'string', enum: ['reseller', 'customer', 'unit'] },
   rank: { type: 'integer', minimum: 1, maximum: 99 },
   permissions: { type: 'array', items: { type: 'string', enum: ALL_PERMISSIONS }, uniqueItems: true },
 };
 
 export function roleRoutes(roles: RoleService): RouteSpec[] {
-  const roleId = (params: Record<string, string>): number => Number(params.roleId) || 0;
   return [
     {
       method: 'get', path: '/v1/permissions', tag: 'roles', summary: 'The permission catalogue', access: { kind: 'authenticated' },
@@ -28,16 +28,16 @@ export function roleRoutes(roles: RoleService): RouteSpec[] {
     {
       method: 'patch', path: '/v1/accounts/:accountId/roles/:roleId', tag: 'roles', summary: 'Edit a custom role; holders keep their permissions until re-applied', access: { kind: 'account', permission: 'roles.manage' },
       body: { type: 'object', properties: { name: roleProperties.name, rank: roleProperties.rank, permissions: roleProperties.permissions }, additionalProperties: false, minProperties: 1 },
-      handler: async (ctx, { body, params }) => ({ body: await roles.update(accountOf(ctx), roleId(params), body as Partial<RoleInput>) }),
+      handler: async (ctx, { body, id }) => ({ body: await roles.update(accountOf(ctx), id('roleId'), body as Partial<RoleInput>) }),
     },
     {
       method: 'post', path: '/v1/accounts/:accountId/roles/:roleId/reapply', tag: 'roles', summary: "Re-apply a custom role's current permissions to its holders", access: { kind: 'account', permission: 'roles.manage' },
-      handler: async (ctx, { params }) => ({ body: await roles.reapply(accountOf(ctx), roleId(params)) }),
+      handler: async (ctx, { id }) => ({ body: await roles.reapply(accountOf(ctx), id('roleId')) }),
     },
     {
       method: 'delete', path: '/v1/accounts/:accountId/roles/:roleId', tag: 'roles', summary: 'Delete a custom role; holders keep their permissions', access: { kind: 'account', permission: 'roles.manage' }, successStatus: 204,
-      handler: async (ctx, { params }) => {
-        await roles.remove(accountOf(ctx), roleId(params));
+      handler: async (ctx, { id }) => {
+        await roles.remove(accountOf(ctx), id('roleId'));
         return {};
       },
     },

@@ -3,13 +3,12 @@ import { changeRoleSchema, createUserSchema, listUsersQuery, removeUserSchema, u
 import type { UserService } from './service';
 
 export function userRoutes(users: UserService): RouteSpec[] {
-  const userId = (params: Record<string, string>): number => Number(params.userId) || 0;
   return [
     {
       method: 'get', path: '/v1/accounts/:accountId/users', tag: 'users', summary: 'Users of the account; filter by group or status', access: { kind: 'account', permission: 'users.read' },
       query: listUsersQuery,
-      handler: async (ctx, { query }) => ({
-        body: { users: await users.list(accountOf(ctx), { groupId: query.groupId ? Number(query.groupId) : undefined, status: query.status as 'active' | undefined }) },
+      handler: async (ctx, { ids, query }) => ({
+        body: { users: await users.list(accountOf(ctx), { groupId: ids.groupId, status: query.status as 'active' | undefined }) },
       }),
     },
     {
@@ -19,23 +18,23 @@ export function userRoutes(users: UserService): RouteSpec[] {
     },
     {
       method: 'get', path: '/v1/accounts/:accountId/users/:userId', tag: 'users', summary: 'One user of the account', access: { kind: 'account', permission: 'users.read' },
-      handler: async (ctx, { params }) => ({ body: await users.get(accountOf(ctx), userId(params)) }),
+      handler: async (ctx, { id }) => ({ body: await users.get(accountOf(ctx), id('userId')) }),
     },
     {
       method: 'patch', path: '/v1/accounts/:accountId/users/:userId', tag: 'users', summary: "Edit a user's profile (yourself, or users below you)", access: { kind: 'account', permission: 'users.manage' },
       body: updateUserSchema,
-      handler: async (ctx, { body, params }) => ({ body: await users.update(accountOf(ctx), userId(params), body as UpdateUserInput) }),
+      handler: async (ctx, { body, id }) => ({ body: await users.update(accountOf(ctx), id('userId'), body as UpdateUserInput) }),
     },
     {
       method: 'put', path: '/v1/accounts/:accountId/users/:userId/role', tag: 'users', summary: 'Promote or demote a user below you (up to your own tier)', access: { kind: 'account', permission: 'users.manage' },
       body: changeRoleSchema,
-      handler: async (ctx, { body, params }) => ({ body: await users.changeRole(accountOf(ctx), userId(params), (body as { roleId: number }).roleId) }),
+      handler: async (ctx, { body, id }) => ({ body: await users.changeRole(accountOf(ctx), id('userId'), (body as { roleId: number }).roleId) }),
     },
     {
       method: 'post', path: '/v1/accounts/:accountId/users/:userId/remove', tag: 'users', summary: 'Remove a user from the account (deactivates the membership and their devices here)', access: { kind: 'account', permission: 'users.manage' }, successStatus: 204,
       body: removeUserSchema,
-      handler: async (ctx, { body, params }) => {
-        await users.remove(accountOf(ctx), userId(params), body as { deactivateOnSubaccounts?: boolean });
+      handler: async (ctx, { body, id }) => {
+        await users.remove(accountOf(ctx), id('userId'), body as { deactivateOnSubaccounts?: boolean });
         return {};
       },
     },

@@ -1,7 +1,9 @@
+import { ID_QUERY_SCHEMA, ID_SCHEMA } from '../http/ids';
+import { singleLineText } from '../http/text-safety';
 export const USERNAME_PATTERN = '^[A-Za-z0-9._@+-]{3,120}$';
 
 const profileProperties = {
-  fullName: { type: 'string', minLength: 1, maxLength: 120 },
+  fullName: singleLineText(120),
   email: { type: 'string', format: 'email', maxLength: 254 },
   phoneMode: { type: 'string', enum: ['sip', 'webrtc'] },
   language: { type: 'string', pattern: '^[a-z]{2}(-[A-Z]{2})?$' },
@@ -13,7 +15,7 @@ export const createUserSchema = {
   type: 'object',
   properties: {
     username: { type: 'string', pattern: USERNAME_PATTERN },
-    roleId: { type: 'integer', minimum: 1 },
+    roleId: ID_SCHEMA,
     password: { type: 'string', minLength: 1, maxLength: 256 },
     ...profileProperties,
   },
@@ -30,7 +32,7 @@ export const updateUserSchema = {
 
 export const changeRoleSchema = {
   type: 'object',
-  properties: { roleId: { type: 'integer', minimum: 1 } },
+  properties: { roleId: ID_SCHEMA },
   required: ['roleId'],
   additionalProperties: false,
 } as const;
@@ -48,7 +50,7 @@ export const removeUserSchema = {
 export const listUsersQuery = {
   type: 'object',
   properties: {
-    groupId: { type: 'string', pattern: '^[1-9][0-9]*$' },
+    groupId: ID_QUERY_SCHEMA,
     status: { type: 'string', enum: ['invited', 'active', 'deactivated'] },
   },
   additionalProperties: false,

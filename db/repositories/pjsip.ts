@@ -1,4 +1,5 @@
 // PJSIP realtime rows: one endpoint, auth and aor per device, all named by the device's endpoint id.
+import { callerIdOf } from '../../core/asterisk/caller-id';
 import { insertInChunks, type Queryable } from '../connection';
 
 export type DeviceKind = 'desk_phone' | 'softphone' | 'webrtc';
@@ -13,9 +14,7 @@ export interface DeviceEndpoint {
 }
 
 /** The caller ID a device presents: its label as the name, its extension as the number. */
-export function callerIdOf(label: string, extension: string): string {
-  return `"${label.replace(/["\\<>]/g, '')}" <${extension}>`;
-}
+export { callerIdOf };
 
 export function endpointRow(device: DeviceEndpoint): Record<string, string | number | null> {
   const base = {
