@@ -32,3 +32,22 @@ export async function insertInChunks(db: Queryable, table: string, rows: Record<
     await db(table).insert(rows.slice(start, start + chunkSize));
   }
 }
+
+// What mysql2 and knex report when the server cannot be reached or goes away: the database is down (or
+// restarting), not the request wrong. Callers turn these into "try again later" rather than a bug.
+const UNAVAILABLE_CODES = new Set([
+  'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN',
+  'PROTOCOL_CONNECTION_LOST', 'PROTOCOL_SEQUENCE_TIMEOUT', 'ER_SERVER_SHUTDOWN', 'ER_CONNECTION_KILLED',
+  'ER_CON_COUNT_ERROR', 'ER_TOO_MANY_USER_CONNECTIONS',
+]);
+
+/** True for errors that mean "the database is unreachable", as opposed to a query the database refused. */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  if (!error || typeof error !== 'object') return false;
+  const { name, code, fatal, sqlMessage } = error as { name?: string; code?: string; fatal?: boolean; sqlMessage?: string };
+  // The pool could not hand out a connection in time: every connection attempt failed or hung.
+  if (name === 'KnexTimeoutError') return true;
+  if (code && UNAVAILABLE_CODES.has(code)) return true;
+  // mysql2 marks errors that killed the connection itself as fatal (e.g. a command on a closed connection).
+  return fatal === true && sqlMessage === undefined;
+}
