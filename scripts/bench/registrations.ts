@@ -4,8 +4,9 @@
 // Provisions BENCH_DEVICES (2,000) devices with the product's services, has one SIPp process register them
 // (digest auth, each with its own credentials) at a rising rate against the stack's Asterisk, then against a
 // second Asterisk started from the same root with those devices in pjsip.conf. Prints the highest clean rate
-// and its p95 for both, their ratio, and writes test/.artifacts/bench-registrations.json. Everything it
-// creates is removed at the end, also on failure or Ctrl-C.
+// and its p95 for both, their ratio, and each Asterisk's RSS (before, steady, peak, and idle once Timer J has
+// passed after the run: a storm must not leave it holding memory), and writes
+// test/.artifacts/bench-registrations.json. Everything it creates is removed at the end, also on failure or Ctrl-C.
 //
 // Run it alone on the machine: `flock /tmp/pbx-control-plane-tests.lock npm run bench:registrations`.
 import { execFile } from 'node:child_process';
@@ -23,6 +24,7 @@ import { asteriskCli } from '../../test/support/asterisk-control';
 import { freeUdpPort } from '../../test/support/ports';
 import { until } from '../../test/support/until';
 import { CostProbe } from './registrations/cost';
+import { RssWatch, TIMER_J_MS, allocatorEnvironment, memoryLine, type MemoryFigures } from './registrations/memory';
 import { provisionDevices, readPjsipRows, removeLeftoverAccounts, sippInjectionFile, type BenchDevices } from './registrations/devices';
 import { runRamp, type RampOptions, type RampResult } from './registrations/ramp';
 import { TARGET_PERCENT, ratioPercent, stepLine, summaryTable, writeJson, type BenchReport } from './registrations/report';
@@ -40,6 +42,7 @@ interface Instance {
   address: string;
   cli: Cli;
   probe: CostProbe;
+  pid: number;
 }
 
 function positiveInteger(name: string, fallback: number): number {
@@ -49,7 +52,13 @@ function positiveInteger(name: string, fallback: number): number {
   return value;
 }
 
-function readOptions(): RampOptions & { staticSipPort: number } {
+interface Options extends RampOptions {
+  staticSipPort: number;
+  /** Idle time after each run before the last RSS reading: Timer J and a margin, by default. */
+  idleSeconds: number;
+}
+
+function readOptions(): Options {
   return {
     devices: positiveInteger('BENCH_DEVICES', 2000),
     startRate: positiveInteger('BENCH_START_RATE', 100),
@@ -58,6 +67,7 @@ function readOptions(): RampOptions & { staticSipPort: number } {
     minStepSeconds: positiveInteger('BENCH_MIN_STEP_SECONDS', 4),
     maxP95Ms: positiveInteger('BENCH_MAX_P95_MS', 500),
     staticSipPort: positiveInteger('BENCH_STATIC_SIP_PORT', 5160),
+    idleSeconds: positiveInteger('BENCH_IDLE_SECONDS', Math.ceil(TIMER_J_MS / 1000) + 8),
   };
 }
 
@@ -116,16 +126,22 @@ interface Load {
   localPort: number;
 }
 
-async function ramp(instance: Instance, load: Load, options: RampOptions): Promise<RampResult> {
-  return runRamp(async (rate, count) => {
+async function ramp(instance: Instance, load: Load, options: Options): Promise<{ ramp: RampResult; memory: MemoryFigures }> {
+  const rss = new RssWatch(instance.pid);
+  const result = await runRamp(async (rate, count) => {
     if (interrupted) throw new Error('interrupted');
     await drained(instance.cli);
     const step = await instance.probe.measure(() => runStep({
       ...load, target: instance.address, rate, count, workDir: path.join(load.workDir, `${instance.name}-${rate}`),
     }));
-    process.stdout.write(`${stepLine(instance.name, step, options)}\n`);
+    process.stdout.write(`${stepLine(instance.name, step, options)} | RSS ${rss.afterStep()} MB\n`);
     return step;
   }, options);
+  await drained(instance.cli);
+  process.stdout.write(`${instance.name}: idle for ${options.idleSeconds} s (Timer J ends the run's transactions), then Asterisk's RSS\n`);
+  const memory = await rss.idle(options.idleSeconds * 1000);
+  process.stdout.write(`${memoryLine(instance.name, memory)}\n`);
+  return { ramp: result, memory };
 }
 
 /** The commit measured, and the asterisk-config files that differ from it (the stack renders the work tree). */
@@ -142,11 +158,12 @@ async function stackAsteriskPid(root: string): Promise<number> {
   return Number(stdout.trim());
 }
 
-async function startStaticInstance(root: string, port: number, bench: BenchDevices, setup: { config: Config; db: Database }): Promise<StaticAsterisk> {
+/** `environment`: the stack's Asterisk's allocator variables, so both instances differ only in where devices live. */
+async function startStaticInstance(root: string, port: number, bench: BenchDevices, setup: { config: Config; db: Database; environment: Record<string, string> }): Promise<StaticAsterisk> {
   const rows = await readPjsipRows(setup.db, bench.devices.map((device) => device.endpointId));
   const instance = new StaticAsterisk(root, port);
   cleanup.add('stop the static Asterisk', () => instance.stop());
-  await instance.start(setup.config, rows);
+  await instance.start(setup.config, rows, setup.environment);
   return instance;
 }
 
@@ -176,12 +193,13 @@ async function main(): Promise<void> {
   });
   const { bench, load } = await provision(db, redis, options.devices);
 
+  const stackPid = await stackAsteriskPid(root);
   const realtime = await ramp({
-    name: 'realtime', address: `127.0.0.1:${config.sip.port}`, cli: asteriskCli, probe: await CostProbe.open(db, await stackAsteriskPid(root)),
+    name: 'realtime', address: `127.0.0.1:${config.sip.port}`, cli: asteriskCli, probe: await CostProbe.open(db, stackPid), pid: stackPid,
   }, load, options);
-  const second = await startStaticInstance(root, options.staticSipPort, bench, { config, db });
+  const second = await startStaticInstance(root, options.staticSipPort, bench, { config, db, environment: allocatorEnvironment(stackPid) });
   const statik = await ramp({
-    name: 'static', address: `127.0.0.1:${options.staticSipPort}`, cli: (command) => second.cli(command), probe: await CostProbe.open(db, second.pid()),
+    name: 'static', address: `127.0.0.1:${options.staticSipPort}`, cli: (command) => second.cli(command), probe: await CostProbe.open(db, second.pid()), pid: second.pid(),
   }, load, options);
 
   const report: BenchReport = {
@@ -190,10 +208,11 @@ async function main(): Promise<void> {
     criteria: { maxP95Ms: options.maxP95Ms, recvTimeoutMs: RECV_TIMEOUT_MS, minStepSeconds: options.minStepSeconds },
     host: { cpus: os.cpus().length, asterisk: (await asteriskCli('core show version')).trim() },
     source: await sourceState(),
-    realtime,
-    static: statik,
-    ratioPercent: ratioPercent(realtime, statik),
+    realtime: realtime.ramp,
+    static: statik.ramp,
+    ratioPercent: ratioPercent(realtime.ramp, statik.ramp),
     targetPercent: TARGET_PERCENT,
+    memory: { realtime: realtime.memory, static: statik.memory },
   };
   writeJson(ARTIFACT, report);
   process.stdout.write(`\n${summaryTable(report)}\nfigures written to ${path.relative(ROOT, ARTIFACT)}\n`);

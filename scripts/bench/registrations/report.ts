@@ -5,6 +5,7 @@ import path from 'node:path';
 import type { RampOptions, RampResult } from './ramp';
 import { isClean } from './ramp';
 import type { StepCost } from './cost';
+import { memoryLine, type MemoryFigures } from './memory';
 import type { StepResult } from './sipp-step';
 
 export const TARGET_PERCENT = 80;
@@ -21,6 +22,8 @@ export interface BenchReport {
   /** Realtime's highest clean rate as a percentage of static's; null when static had none. */
   ratioPercent: number | null;
   targetPercent: number;
+  /** Each Asterisk's RSS before, at the steady state, at the peak and idle after its run. */
+  memory: { realtime: MemoryFigures; static: MemoryFigures };
 }
 
 export function stepLine(instance: string, step: StepResult, options: Pick<RampOptions, 'maxP95Ms'>): string {
@@ -57,6 +60,8 @@ export function summaryTable(report: BenchReport): string {
     row('realtime (MariaDB/ODBC)', report.realtime),
     row('static (pjsip.conf)', report.static),
     `realtime / static: ${ratio} (target >= ${report.targetPercent} %: ${verdict})`,
+    memoryLine('realtime', report.memory.realtime),
+    memoryLine('static', report.memory.static),
     `measured at ${report.source.commit}${report.source.uncommittedAsteriskConfig.length > 0 ? ` with uncommitted changes to ${report.source.uncommittedAsteriskConfig.join(', ')}` : ''}`,
   ].join('\n');
 }

@@ -24,8 +24,9 @@ export class StaticAsterisk {
 
   constructor(private readonly root: string, readonly sipPort: number) {}
 
-  /** Renders the configuration, starts Asterisk and waits until it has loaded every device. */
-  async start(config: Config, rows: PjsipRows): Promise<void> {
+  /** Renders the configuration, starts Asterisk (with `environment` added to ours) and waits until it has
+   *  loaded every device. */
+  async start(config: Config, rows: PjsipRows, environment: Record<string, string> = {}): Promise<void> {
     await assertUdpPortFree(this.sipPort);
     await this.removeFiles();
     this.writeConfig(config, rows);
@@ -34,7 +35,7 @@ export class StaticAsterisk {
     await this.inRoot('chown', '-R', 'asterisk:asterisk', STATE_DIR);
     // Foreground (-f) as our child: its lifetime is this benchmark's, whatever happens to the stack's one.
     this.child = spawn('chroot', [this.root, 'asterisk', '-f', '-U', 'asterisk', '-G', 'asterisk', '-C', ASTERISK_CONF], {
-      stdio: 'ignore', detached: true,
+      stdio: 'ignore', detached: true, env: { ...process.env, ...environment },
     });
     const exited = new Promise<never>((_resolve, reject) => this.child?.once('exit', (code) => reject(new Error(`the static Asterisk exited (${code}) at start; see ${this.logFile()}`))));
     const loaded = until('the static Asterisk has loaded the benchmark devices', async () => {
