@@ -4,6 +4,7 @@ import type { Config } from '../../core/config';
 import { generateIdentifier, generatePassword } from '../../core/secrets';
 import type { Database } from '../../db/connection';
 import { findAccount } from '../../db/repositories/accounts';
+import { effectiveMembership } from '../../db/repositories/memberships';
 import { countDevicesWithExtension, deleteDeviceRow, findDevice, insertDevice, listDevices, updateDeviceRow, type DeviceRow } from '../../db/repositories/devices';
 import { putStasisRoutes, removeRoute, type StasisRoute } from '../../db/repositories/dialplan';
 import { authPassword, callerIdOf, deleteDeviceEndpoints, insertDeviceEndpoints, replaceAuthPassword, setEndpointsEnabled, type DeviceKind } from '../../db/repositories/pjsip';
@@ -95,7 +96,16 @@ export class DeviceService {
 
   /** A user's own devices in every account, with what each phone needs to register. */
   async listOwn(userId: number): Promise<DeviceProvisioning[]> {
-    return this.withSettings(await listDevices(this.db, { userId }));
+    const rows = await listDevices(this.db, { userId });
+    const accountIds = [...new Set(rows.map((row) => Number(row.account_id)))];
+    const held = await Promise.all(accountIds.map(async (accountId) => ((await this.isActiveMember(userId, accountId)) ? accountId : undefined)));
+    return this.withSettings(rows.filter((row) => held.includes(Number(row.account_id))));
+  }
+
+  /** Devices stay assigned to a user removed from their account (an admin hands them on), but their
+   *  credentials are the user's only while the user is an active member there, directly or from above. */
+  private async isActiveMember(userId: number, accountId: number): Promise<boolean> {
+    return (await effectiveMembership(this.db, userId, accountId)) !== undefined;
   }
 
   async provisioning(accountId: number, deviceId: number, userId?: number): Promise<DeviceProvisioning> {
@@ -136,7 +146,7 @@ export class DeviceService {
 
   private async require(accountId: number, deviceId: number, userId?: number): Promise<DeviceRow> {
     const device = await findDevice(this.db, deviceId);
-    const owned = userId === undefined || Number(device?.user_id) === userId;
+    const owned = userId === undefined || (Number(device?.user_id) === userId && (await this.isActiveMember(userId, accountId)));
     if (!device || Number(device.account_id) !== accountId || !owned) throw notFound('device', deviceId);
     return device;
   }
