@@ -11,7 +11,7 @@ import {
 import { setEndpointsEnabled } from '../../db/repositories/pjsip';
 import { findPresetRole, findRoleForAccount, type RoleRecord } from '../../db/repositories/roles';
 import { revokeAllTokens } from '../../db/repositories/tokens';
-import { existingUsernames, insertUser, updateUser } from '../../db/repositories/users';
+import { existingUsernames, highestRankInOrganization, homeOrganizationOf, insertUser, organizationOfAccount, updateUser } from '../../db/repositories/users';
 import { assertPasswordAcceptable, hashPassword, type PasswordPolicy } from '../auth/passwords';
 import { createError } from '../http/errors';
 import type { AccountContext } from '../http/routes';
@@ -71,6 +71,7 @@ export class UserService {
       const userId = await insertUser(trx, {
         username: input.username.toLowerCase(), fullName: input.fullName, email: input.email, passwordHash, status: 'active',
         phoneMode: input.phoneMode ?? 'sip', language: input.language, theme: input.theme, timezone: input.timezone,
+        createdInOrganizationId: await organizationOfAccount(trx, ctx.accountId),
       });
       await insertMemberships(trx, [{ userId, accountId: ctx.accountId, role, status: 'active' }]);
       const member = await this.member(trx, ctx.accountId, userId);
@@ -83,9 +84,7 @@ export class UserService {
   async update(ctx: AccountContext, userId: number, input: UpdateUserInput): Promise<Record<string, unknown>> {
     const updated = await this.db.transaction(async (trx) => {
       const target = await this.member(trx, ctx.accountId, userId);
-      if (target.user.id !== ctx.actor.user.id && target.membership.rank >= ctx.membership.rank) {
-        throw createError('TARGET_NOT_BELOW_YOU', 403, 'You can edit only yourself and users ranked below you.');
-      }
+      if (target.user.id !== ctx.actor.user.id) await this.assertMayEditProfile(trx, ctx, target);
       await updateUser(trx, userId, input);
       const after = await this.member(trx, ctx.accountId, userId);
       await ctx.audit(trx, { action: 'user.update', entity: 'user', entityId: userId, before: publicUser(target), after: publicUser(after) });
@@ -158,6 +157,20 @@ export class UserService {
       } else {
         await insertMemberships(trx, [{ userId: target.userId, accountId, role: owner, status: 'active' }]);
       }
+    }
+  }
+
+  /** A profile (name, email, preferences) is one per user, shared by every account they belong to: only the
+   *  organization that created the user edits it, and there only someone above the user's highest rank in
+   *  that organization, not merely above the membership shown in this account. */
+  private async assertMayEditProfile(trx: Transaction, ctx: AccountContext, target: AccountUser): Promise<void> {
+    const [home, here] = await Promise.all([homeOrganizationOf(trx, target.user.id), organizationOfAccount(trx, ctx.accountId)]);
+    if (home === undefined || home !== here) {
+      throw createError('PROFILE_MANAGED_ELSEWHERE', 403, "This user's profile is managed by the organization that created them; only they or its admins can change it.", { userId: target.user.id });
+    }
+    const targetRank = Math.max(target.membership.rank, await highestRankInOrganization(trx, target.user.id, home));
+    if (targetRank >= ctx.membership.rank) {
+      throw createError('TARGET_NOT_BELOW_YOU', 403, 'You can edit only yourself and users ranked below you.', { targetRank, yourRank: ctx.membership.rank });
     }
   }
 

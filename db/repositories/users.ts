@@ -54,6 +54,8 @@ export interface NewUser {
   language?: string;
   theme?: 'light' | 'dark';
   timezone?: string;
+  /** The organization (or reseller) whose admins manage this user's profile; see homeOrganizationOf. */
+  createdInOrganizationId?: number | null;
 }
 
 function newUserRow(user: NewUser): Record<string, unknown> {
@@ -67,6 +69,7 @@ function newUserRow(user: NewUser): Record<string, unknown> {
     language: user.language ?? 'en',
     theme: user.theme ?? 'light',
     timezone: user.timezone ?? 'UTC',
+    created_in_organization_id: user.createdInOrganizationId ?? null,
   };
 }
 
@@ -108,6 +111,40 @@ export async function updateUser(db: Queryable, id: number, change: Partial<Omit
   if (change.language !== undefined) row.language = change.language;
   if (change.theme !== undefined) row.theme = change.theme;
   if (change.timezone !== undefined) row.timezone = change.timezone;
+  if (change.createdInOrganizationId !== undefined) row.created_in_organization_id = change.createdInOrganizationId;
   if (Object.keys(row).length === 0) return;
   await db('users').where({ id }).update({ ...row, updated_at: db.fn.now() });
+}
+
+/** The organization an account belongs to: a subaccount's parent, else the account itself. */
+export async function organizationOfAccount(db: Queryable, accountId: number): Promise<number | undefined> {
+  const row = await db('accounts').where({ id: accountId }).first('id', 'kind', 'parent_id');
+  if (!row) return undefined;
+  return Number(row.kind === 'subaccount' ? row.parent_id : row.id);
+}
+
+/** The organization that created the user; for users made before it was recorded (or by a path that does not
+ *  record it), the organization of their earliest membership. */
+export async function homeOrganizationOf(db: Queryable, userId: number): Promise<number | undefined> {
+  const row = await db('users').where({ id: userId }).first('created_in_organization_id');
+  if (row?.created_in_organization_id) return Number(row.created_in_organization_id);
+  const first = await db('memberships').where({ user_id: userId }).orderBy('id').first('account_id');
+  return first ? organizationOfAccount(db, Number(first.account_id)) : undefined;
+}
+
+/** Records the home organization where it is still unknown, before a membership elsewhere could blur it. */
+export async function stampHomeOrganization(db: Queryable, userId: number): Promise<void> {
+  const home = await homeOrganizationOf(db, userId);
+  if (home !== undefined) await db('users').where({ id: userId }).whereNull('created_in_organization_id').update({ created_in_organization_id: home });
+}
+
+/** The highest rank the user actively holds in the organization or any of its subaccounts (0 when none). */
+export async function highestRankInOrganization(db: Queryable, userId: number, organizationId: number): Promise<number> {
+  const row = await db('memberships as m')
+    .join('accounts as a', 'a.id', 'm.account_id')
+    .where({ 'm.user_id': userId, 'm.status': 'active' })
+    .andWhere((scope) => scope.where('a.id', organizationId).orWhere('a.parent_id', organizationId))
+    .max<{ top: number | null }[]>({ top: 'm.rank' })
+    .first();
+  return Number(row?.top ?? 0);
 }

@@ -1,0 +1,136 @@
+// Invitations: a `new_user` one carries the emailed single-use link (its user and invited membership exist from
+// the start); an `existing_user` one is a request the user answers while signed in, and no membership exists
+// until they accept. The inviting account sees only the username it typed and the state.
+import type { Queryable } from '../connection';
+
+export type InvitationKind = 'new_user' | 'existing_user';
+export type InvitationState = 'pending' | 'accepted' | 'declined' | 'revoked';
+
+export interface InvitationRecord {
+  id: number;
+  accountId: number;
+  userId: number;
+  invitedBy: number | null;
+  kind: InvitationKind;
+  username: string;
+  roleId: number | null;
+  state: InvitationState;
+  expiresAt: Date;
+  createdAt: Date;
+  decidedAt: Date | null;
+}
+
+interface InvitationRow {
+  id: number | string;
+  account_id: number | string;
+  user_id: number | string;
+  invited_by: number | string | null;
+  kind: InvitationKind;
+  username: string | null;
+  role_id: number | string | null;
+  state: InvitationState;
+  expires_at: Date | string;
+  created_at: Date | string;
+  decided_at: Date | string | null;
+}
+
+const COLUMNS = ['i.id', 'i.account_id', 'i.user_id', 'i.invited_by', 'i.kind', 'i.username', 'i.role_id', 'i.state', 'i.expires_at', 'i.created_at', 'i.decided_at'];
+
+const optionalId = (value: number | string | null): number | null => (value === null ? null : Number(value));
+
+function toInvitation(row: InvitationRow): InvitationRecord {
+  return {
+    id: Number(row.id),
+    accountId: Number(row.account_id),
+    userId: Number(row.user_id),
+    invitedBy: optionalId(row.invited_by),
+    kind: row.kind,
+    username: row.username ?? '',
+    roleId: optionalId(row.role_id),
+    state: row.state,
+    expiresAt: new Date(row.expires_at),
+    createdAt: new Date(row.created_at),
+    decidedAt: row.decided_at === null ? null : new Date(row.decided_at),
+  };
+}
+
+export interface NewInvitation {
+  accountId: number;
+  userId: number;
+  invitedBy: number;
+  kind: InvitationKind;
+  username: string;
+  roleId: number;
+  expiresAt: Date;
+}
+
+export async function insertInvitation(db: Queryable, invitation: NewInvitation): Promise<number> {
+  const [id] = await db('invitations').insert({
+    account_id: invitation.accountId,
+    user_id: invitation.userId,
+    invited_by: invitation.invitedBy,
+    kind: invitation.kind,
+    username: invitation.username,
+    role_id: invitation.roleId,
+    expires_at: invitation.expiresAt,
+  });
+  return Number(id);
+}
+
+/** One invitation, narrowed to an account or to its invited user; locked for the caller's transaction. */
+export async function findInvitationForUpdate(db: Queryable, id: number, where: { accountId?: number; userId?: number }): Promise<InvitationRecord | undefined> {
+  const query = db('invitations as i').where('i.id', id).forUpdate().first(COLUMNS);
+  if (where.accountId !== undefined) query.andWhere('i.account_id', where.accountId);
+  if (where.userId !== undefined) query.andWhere('i.user_id', where.userId);
+  const row = (await query) as InvitationRow | undefined;
+  return row ? toInvitation(row) : undefined;
+}
+
+/** An invitation of this user to this account still waiting for an answer. */
+export async function hasOpenInvitation(db: Queryable, accountId: number, userId: number): Promise<boolean> {
+  const row = await db('invitations').where({ account_id: accountId, user_id: userId, state: 'pending' }).andWhere('expires_at', '>', new Date()).first('id');
+  return row !== undefined;
+}
+
+/** Moves a pending invitation to its final state; false when it was no longer pending. */
+export async function closeInvitation(db: Queryable, id: number, state: Exclude<InvitationState, 'pending'>): Promise<boolean> {
+  const changed = await db('invitations').where({ id, state: 'pending' }).update({
+    state, decided_at: db.fn.now(), token_hash: null, ...(state === 'accepted' ? { accepted_at: db.fn.now() } : {}),
+  });
+  return changed > 0;
+}
+
+export interface InvitationWithRole extends InvitationRecord {
+  roleName: string | null;
+}
+
+/** What an account sees of its invitations: nothing about the invited user beyond the username it typed. */
+export async function listAccountInvitations(db: Queryable, accountId: number): Promise<InvitationWithRole[]> {
+  const rows = await db('invitations as i')
+    .leftJoin('roles as r', 'r.id', 'i.role_id')
+    .where('i.account_id', accountId)
+    .orderBy('i.id', 'desc')
+    .limit(500)
+    .select([...COLUMNS, 'r.name as role_name']);
+  return (rows as (InvitationRow & { role_name: string | null })[]).map((row) => ({ ...toInvitation(row), roleName: row.role_name }));
+}
+
+export interface ReceivedInvitation extends InvitationWithRole {
+  accountName: string;
+  invitedByName: string | null;
+}
+
+/** The open invitations a signed-in user may answer. */
+export async function listOpenInvitationsFor(db: Queryable, userId: number): Promise<ReceivedInvitation[]> {
+  const rows = await db('invitations as i')
+    .join('accounts as a', 'a.id', 'i.account_id')
+    .leftJoin('roles as r', 'r.id', 'i.role_id')
+    .leftJoin('users as inviter', 'inviter.id', 'i.invited_by')
+    .where({ 'i.user_id': userId, 'i.kind': 'existing_user', 'i.state': 'pending' })
+    .andWhere('i.expires_at', '>', new Date())
+    .orderBy('i.id')
+    .select([...COLUMNS, 'r.name as role_name', 'a.name as account_name', 'inviter.full_name as inviter_name']);
+  return (rows as (InvitationRow & { role_name: string | null; account_name: string; inviter_name: string | null })[]).map((row) => ({
+    ...toInvitation(row), roleName: row.role_name, accountName: row.account_name, invitedByName: row.inviter_name,
+  }));
+}
