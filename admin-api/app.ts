@@ -50,7 +50,7 @@ export async function createAdminApi(deps: { config: Config; db: Database; redis
   const users = new UserService(db, notifier, access, config.passwordPolicy);
   const routes: RouteSpec[] = [
     ...authRoutes(auth),
-    ...meRoutes(db, access, config.passwordPolicy),
+    ...meRoutes(db, access),
     ...accountRoutes(new AccountService(db, notifier, access)),
     ...roleRoutes(new RoleService(db, access)),
     // Before the user routes: /users/bulk must not be taken for /users/:userId.
@@ -62,7 +62,7 @@ export async function createAdminApi(deps: { config: Config; db: Database; redis
     ...trunkRoutes(db, new TrunkService(db, notifier)),
     ...auditRoutes(db),
   ];
-  const app = createHttpApp(logger, [healthRoutes({ db, redis }), openApiRouter(routes), webPhoneRouter({ config, logger }), mountRoutes(routes, auth)]);
+  const app = createHttpApp(logger, [healthRoutes({ db, redis }), openApiRouter(routes), webPhoneRouter({ config, logger }), mountRoutes(routes, auth)], { trustProxy: config.trustProxy });
   return {
     app,
     routes,

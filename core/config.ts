@@ -1,6 +1,7 @@
 // The one typed view of the environment. Every process reads its settings here, once, at start-up;
 // a missing or malformed variable stops start-up with a message that names it.
 import fs from 'node:fs';
+import { isIP } from 'node:net';
 import path from 'node:path';
 import Ajv, { type JSONSchemaType } from 'ajv';
 import { parse as parseDotenv } from 'dotenv';
@@ -42,6 +43,7 @@ interface Environment {
   SIP_GUARD_MAX_FAILURES?: number;
   SIP_GUARD_WINDOW_SECONDS?: number;
   SIP_GUARD_BLOCK_SECONDS?: number;
+  TRUST_PROXY?: string;
 }
 
 const port = { type: 'integer', minimum: 1, maximum: 65535 } as const;
@@ -88,6 +90,7 @@ const environmentSchema: JSONSchemaType<Environment> = {
     SIP_GUARD_MAX_FAILURES: { type: 'integer', minimum: 1, maximum: 10000, nullable: true },
     SIP_GUARD_WINDOW_SECONDS: { type: 'integer', minimum: 1, maximum: 86400, nullable: true },
     SIP_GUARD_BLOCK_SECONDS: { type: 'integer', minimum: 1, maximum: 604800, nullable: true },
+    TRUST_PROXY: { type: 'string', pattern: '^[0-9A-Za-z.:/, ]*$', maxLength: 2000, nullable: true },
   },
   required: [
     'DB_HOST', 'DB_PORT', 'DB_NAME', 'DB_ADMIN_USER', 'DB_ADMIN_PASSWORD', 'DB_APP_USER', 'DB_APP_PASSWORD',
@@ -125,6 +128,9 @@ export interface Config {
   passwordPolicy: { minLength: number };
   /** Blocking SIP sources after repeated authentication failures (ari-app/security). */
   sipGuard: { maxFailures: number; windowSeconds: number; blockSeconds: number };
+  /** Reverse proxies whose X-Forwarded-For the admin API believes (addresses, CIDR ranges, or Express's
+   *  loopback/linklocal/uniquelocal); empty: none, the connection's address is the client's. */
+  trustProxy: string[];
 }
 
 export class ConfigError extends Error {}
@@ -188,7 +194,24 @@ export function loadConfig(
       windowSeconds: e.SIP_GUARD_WINDOW_SECONDS ?? 60,
       blockSeconds: e.SIP_GUARD_BLOCK_SECONDS ?? 900,
     },
+    trustProxy: trustedProxies(e.TRUST_PROXY ?? ''),
   };
+}
+
+const PROXY_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+/** TRUST_PROXY's comma-separated entries, each checked here so a typo stops start-up with its name. */
+function trustedProxies(value: string): string[] {
+  const entries = value.split(',').map((entry) => entry.trim()).filter((entry) => entry !== '');
+  for (const entry of entries) {
+    const [address = '', prefix, extra] = entry.split('/');
+    const family = isIP(address);
+    const prefixOk = prefix === undefined || (/^[0-9]{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128));
+    if (!(PROXY_NAMES.has(entry) || (family !== 0 && prefixOk && extra === undefined))) {
+      throw new ConfigError(`invalid configuration: TRUST_PROXY entry "${entry}" is not an address, a CIDR range or loopback/linklocal/uniquelocal (see .env.example)`);
+    }
+  }
+  return entries;
 }
 
 function websocketPort(url: string): number {

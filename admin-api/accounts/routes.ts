@@ -1,8 +1,6 @@
 import { findUser, updateUser } from '../../db/repositories/users';
 import type { Database } from '../../db/connection';
 import type { AccessInvalidator } from '../auth/access-cache';
-import { assertPasswordAcceptable, hashPassword, verifyPassword, type PasswordPolicy } from '../auth/passwords';
-import { createError } from '../http/errors';
 import { accountOf, actorOf, type RouteSpec } from '../http/routes';
 import { updateUserSchema, type UpdateUserInput } from '../users/schemas';
 import { createChildAccountSchema, updateAccountSchema, type AccountSettingsInput } from './schemas';
@@ -38,9 +36,8 @@ export function accountRoutes(accounts: AccountService): RouteSpec[] {
   ];
 }
 
-interface PasswordChange { currentPassword: string; newPassword: string }
-
-export function meRoutes(db: Database, access: AccessInvalidator, policy: PasswordPolicy): RouteSpec[] {
+// Changing your password is in admin-api/auth: it ends your other sessions and shares the login throttle.
+export function meRoutes(db: Database, access: AccessInvalidator): RouteSpec[] {
   return [
     {
       method: 'get', path: '/v1/me', tag: 'me', summary: 'Your user', access: { kind: 'authenticated' },
@@ -57,21 +54,6 @@ export function meRoutes(db: Database, access: AccessInvalidator, policy: Passwo
         });
         await access.userAccessChanged([actor.user.id]);
         return { body: await findUser(db, actor.user.id) };
-      },
-    },
-    {
-      method: 'post', path: '/v1/me/password', tag: 'me', summary: 'Change your password', access: { kind: 'authenticated' }, successStatus: 204,
-      body: { type: 'object', properties: { currentPassword: { type: 'string', minLength: 1, maxLength: 256 }, newPassword: { type: 'string', minLength: 1, maxLength: 256 } }, required: ['currentPassword', 'newPassword'], additionalProperties: false },
-      handler: async (ctx, { body }) => {
-        const { actor } = actorOf(ctx);
-        const { currentPassword, newPassword } = body as PasswordChange;
-        const row = await db('users').where({ id: actor.user.id }).first('password_hash');
-        if (!(await verifyPassword(row?.password_hash ?? null, currentPassword))) {
-          throw createError('INVALID_CREDENTIALS', 401, 'The current password is wrong.');
-        }
-        assertPasswordAcceptable(newPassword, policy, actor.user.username, '/newPassword');
-        await updateUser(db, actor.user.id, { passwordHash: await hashPassword(newPassword) });
-        return {};
       },
     },
   ];

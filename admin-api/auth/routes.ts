@@ -1,6 +1,6 @@
 import type { RouteSpec } from '../http/routes';
 import { actorOf } from '../http/routes';
-import type { AuthService } from './service';
+import type { AuthService, PasswordChange } from './service';
 
 interface LoginBody { username: string; password: string }
 interface ApiKeyBody { name: string }
@@ -14,6 +14,15 @@ export function authRoutes(auth: AuthService): RouteSpec[] {
         const { username, password } = body as LoginBody;
         return { body: await auth.login(username, password, ctx.ip) };
       },
+    },
+    {
+      method: 'post', path: '/v1/me/password', tag: 'me', summary: 'Change your password; your other sessions end at once (and your API keys with revokeApiKeys: true)', access: { kind: 'authenticated' },
+      body: {
+        type: 'object',
+        properties: { currentPassword: { type: 'string', minLength: 1, maxLength: 256 }, newPassword: { type: 'string', minLength: 1, maxLength: 256 }, revokeApiKeys: { type: 'boolean' } },
+        required: ['currentPassword', 'newPassword'], additionalProperties: false,
+      },
+      handler: async (ctx, { body }) => ({ body: await auth.changePassword(actorOf(ctx).actor, body as PasswordChange, ctx.ip, ctx.audit) }),
     },
     {
       method: 'post', path: '/v1/auth/logout', tag: 'auth', summary: 'Revoke the token of this request', access: { kind: 'authenticated' }, successStatus: 204,

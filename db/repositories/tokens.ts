@@ -44,3 +44,17 @@ export async function listApiKeys(db: Queryable, userId: number): Promise<{ id: 
     revokedAt: row.revoked_at ? new Date(row.revoked_at).toISOString() : null,
   }));
 }
+
+/** Revokes a user's live tokens of these kinds except one (the request's own); answers how many of each. */
+export async function revokeOtherTokens(db: Queryable, userId: number, options: { keepTokenId: number; kinds: TokenKind[] }): Promise<Record<TokenKind, number>> {
+  const counts: Record<TokenKind, number> = { session: 0, api_key: 0 };
+  for (const kind of options.kinds) {
+    counts[kind] = await db('auth_tokens')
+      .where({ user_id: userId, kind })
+      .whereNot({ id: options.keepTokenId })
+      .whereNull('revoked_at')
+      .andWhere((query) => query.whereNull('expires_at').orWhere('expires_at', '>', db.fn.now()))
+      .update({ revoked_at: db.fn.now() });
+  }
+  return counts;
+}
