@@ -7,7 +7,7 @@ import type { Database } from '../db/connection';
 import { AriConnection } from './ari/connection';
 import { AriRest } from '../core/ari/rest';
 import { AmiConnection } from '../core/asterisk/ami';
-import { LiveCallStore } from '../core/live-calls';
+import { LiveCallStore, type LiveCall } from '../core/live-calls';
 import { Reconciler } from './calls/reconciler';
 import { CallRegistry } from './calls/registry';
 import { ConfigSync } from './config-sync';
@@ -24,16 +24,17 @@ export interface AriApp {
 
 export function createAriApp(config: Config, db: Database, logger: Logger): AriApp {
   const redisOptions = { host: config.redis.host, port: config.redis.port, maxRetriesPerRequest: 3 };
-  const redis = new Redis(redisOptions);
-  const subscriber = new Redis(redisOptions);
+  const redis = watchConnection(new Redis(redisOptions), 'commands', logger);
+  // The change stream's reader waits for Redis rather than failing reads; named so ops (and tests) can find it.
+  const reader = watchConnection(new Redis({ ...redisOptions, maxRetriesPerRequest: null, connectionName: changeReaderName() }), 'change stream', logger);
   const ari = new AriRest({ baseUrl: config.ari.url, username: config.ari.username, password: config.ari.password });
   const registry = new CallRegistry({ maxActiveCalls: config.calls.maxActiveCalls, maxEventLoopDelayMs: 250 });
-  const directory = new RoutingDirectory(db);
+  const directory = new RoutingDirectory(db, logger);
   const deps: FlowDeps = {
     ari,
     app: config.ari.app,
     registry,
-    liveCalls: new LiveCallStore(redis),
+    liveCalls: new BestEffortLiveCalls(redis, logger),
     directory,
     logger,
     ringTimeoutSeconds: config.calls.ringTimeoutSeconds,
@@ -41,7 +42,7 @@ export function createAriApp(config: Config, db: Database, logger: Logger): AriA
   const dispatcher = new StasisDispatcher(deps);
   const reconciler = new Reconciler(deps, { sweepIntervalMs: 15_000, orphanGraceMs: 30_000 });
   const ami = new AmiConnection({ host: config.ami.host, port: config.ami.port, username: config.ami.username, secret: config.ami.password, logger });
-  const configSync = new ConfigSync({ subscriber, publisher: redis, ari, ami, directory, logger });
+  const configSync = new ConfigSync({ reader, publisher: redis, ari, ami, directory, logger });
   ami.on('connected', () => void configSync.expireAll());
   const sipGuard = createSipGuard({ config, db, redis, logger });
   const connection = new AriConnection({
@@ -66,7 +67,7 @@ export function createAriApp(config: Config, db: Database, logger: Logger): AriA
   return {
     registry,
     async start() {
-      await configSync.start();
+      configSync.start();
       ami.start();
       sipGuard.start();
       connection.start();
@@ -80,8 +81,45 @@ export function createAriApp(config: Config, db: Database, logger: Logger): AriA
       sipGuard.stop();
       connection.stop();
       registry.stop();
-      subscriber.disconnect();
+      reader.disconnect();
       redis.disconnect();
     },
   };
+}
+
+/** The change stream reader's Redis client name (CLIENT LIST shows it): one per process. */
+export function changeReaderName(pid = process.pid): string {
+  return `pbx-ari-app-changes-${pid}`;
+}
+
+/** Logs a Redis connection going down once, and its return, rather than every failed reconnect attempt. */
+function watchConnection(redis: Redis, role: string, logger: Logger): Redis {
+  let down = false;
+  redis.on('error', (error: Error) => {
+    if (down) return;
+    down = true;
+    logger.warn('Redis connection lost; reconnecting', { role, error: error.message });
+  });
+  redis.on('ready', () => {
+    if (!down) return;
+    down = false;
+    logger.info('Redis connection restored', { role });
+  });
+  return redis;
+}
+
+/** Live-call records let a restarted app find its calls again; while Redis is down a call must still connect
+ *  and end, so a record that cannot be written or removed is logged, never a failure of the call. */
+class BestEffortLiveCalls extends LiveCallStore {
+  constructor(redis: Redis, private readonly logger: Logger) {
+    super(redis);
+  }
+
+  override async save(call: LiveCall): Promise<void> {
+    await super.save(call).catch((error: unknown) => this.logger.warn('live call not recorded', { callId: call.callId, error: errorDetails(error).message }));
+  }
+
+  override async remove(callId: string): Promise<void> {
+    await super.remove(callId).catch((error: unknown) => this.logger.warn('live call record not removed', { callId, error: errorDetails(error).message }));
+  }
 }

@@ -15,7 +15,7 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
   await app.start();
-  logger.info('ready', { ari: config.ari.url, app: config.ari.app, maxActiveCalls: config.calls.maxActiveCalls });
+  logger.info('ready', { ari: config.ari.url, app: config.ari.app, maxActiveCalls: config.calls.maxActiveCalls, pid: process.pid });
 }
 
 main().catch((error: unknown) => {

@@ -59,7 +59,8 @@ export class StasisDispatcher {
       log.error('inbound route lookup failed', { error: errorDetails(error) });
       return null;
     });
-    if (route === null) return this.refuse(channel.id, 'failure', log, 'inbound route unavailable');
+    // 503: the provider may retry or route the call elsewhere.
+    if (route === null) return this.refuse(channel.id, 'congestion', log, 'inbound route unavailable');
     log.info('inbound call from trunk', { trunk: trunkEndpoint, number, accountId: route?.accountId, extension: route?.extension });
     if (!route?.extension) return this.refuse(channel.id, 'unallocated', log, 'number not in service', [trunkEndpoint, number]);
     await new InternalCall(this.deps, channel, route.accountId, route.extension).start();

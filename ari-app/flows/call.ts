@@ -5,7 +5,7 @@ import type { CallEvent } from '../../core/ari/events';
 import { isGone, type AriRest, type HangupReason } from '../../core/ari/rest';
 import type { LiveCallStore } from '../../core/live-calls';
 import type { CallFlow, CallRegistry } from '../calls/registry';
-import type { RoutingDirectory } from '../routing/directory';
+import { callerOutcomeFor, type RoutingDirectory } from '../routing/directory';
 
 export interface FlowDeps {
   ari: AriRest;
@@ -88,7 +88,8 @@ export abstract class Call implements CallFlow {
         await this.end('channel gone');
       } else {
         this.log.error('call step failed', { step: name, error: errorDetails(error) });
-        await this.end('failure', 'failure');
+        // Routing that can't be read (database down, route never in memory) is 503: the caller may retry.
+        await this.end('failure', callerOutcomeFor(error));
       }
     }
   }

@@ -1,38 +1,66 @@
-// Who an extension rings, read from MariaDB through a small cache. Change events from the admin API drop an
-// account's entries at once; the TTL bounds staleness if an event is ever missed.
-import type { Database } from '../../db/connection';
+// Who an extension rings and which account a provider's number belongs to, read from MariaDB and kept in
+// memory. Change events from the admin API mark an account's entries for a fresh read at once; the TTL bounds
+// staleness if an event is ever missed. When MariaDB is down, calls are routed from the last answers read
+// (a database outage must not drop calls we know how to route); a call whose route was never read is refused
+// with 503 by its flow (RoutingUnavailableError).
+import { isDatabaseUnavailable, type Database } from '../../db/connection';
 import { findRingTargets, type RingTarget } from '../../db/repositories/devices';
 import { registeredEndpoints } from '../../db/repositories/pjsip';
 import { findInboundRoute } from '../../db/repositories/trunks';
+import { errorDetails, type Logger } from '../../core/logger';
+import { LastKnown } from './last-known';
+
+export { callerOutcomeFor, RoutingUnavailableError } from './last-known';
 
 const TTL_MS = 30_000;
+const MAX_ENTRIES = 100_000;
+
+type InboundRoute = { accountId: number; extension: string | null } | undefined;
 
 export class RoutingDirectory {
-  private readonly cache = new Map<string, { targets: RingTarget[]; expires: number }>();
+  private readonly ringTargetsByExtension = new LastKnown<RingTarget[]>(TTL_MS, MAX_ENTRIES);
+  private readonly inboundRoutes = new LastKnown<InboundRoute>(TTL_MS, MAX_ENTRIES);
 
-  constructor(private readonly db: Database) {}
+  constructor(private readonly db: Database, private readonly logger?: Logger) {}
 
-  async ringTargets(accountId: number, extension: string): Promise<RingTarget[]> {
-    const key = `${accountId}:${extension}`;
-    const hit = this.cache.get(key);
-    if (hit && hit.expires > Date.now()) return hit.targets;
-    const targets = await findRingTargets(this.db, accountId, extension);
-    this.cache.set(key, { targets, expires: Date.now() + TTL_MS });
-    return targets;
+  ringTargets(accountId: number, extension: string): Promise<RingTarget[]> {
+    return this.ringTargetsByExtension.get(`${accountId}:${extension}`, () => findRingTargets(this.db, accountId, extension), {
+      onFallback: (error) => this.fromMemory('ring targets', { accountId, extension }, error),
+    });
   }
 
-  /** Registrations change every few minutes per phone: read fresh, never cached. */
-  registered(endpointIds: string[]): Promise<Set<string>> {
-    return registeredEndpoints(this.db, endpointIds);
+  /** Registrations change every few minutes per phone: read fresh, never cached. Without the database, every
+   *  target is offered to Asterisk, which knows its own registrations: an unregistered one fails to ring. */
+  async registered(endpointIds: string[]): Promise<Set<string>> {
+    try {
+      return await registeredEndpoints(this.db, endpointIds);
+    } catch (error) {
+      if (!isDatabaseUnavailable(error)) throw error;
+      this.fromMemory('registrations', { endpoints: endpointIds.length }, error);
+      return new Set(endpointIds);
+    }
   }
 
-  /** Numbers change rarely but a stale one misroutes a caller: read fresh (one indexed query per call). */
-  inboundRoute(trunkEndpoint: string, number: string): Promise<{ accountId: number; extension: string | null } | undefined> {
-    return findInboundRoute(this.db, trunkEndpoint, number);
+  /** Numbers change rarely but a stale one misroutes a caller: read fresh (one indexed query per call), and
+   *  the last answer is only the fallback while the database is down. */
+  inboundRoute(trunkEndpoint: string, number: string): Promise<InboundRoute> {
+    return this.inboundRoutes.get(`${trunkEndpoint}:${number}`, () => findInboundRoute(this.db, trunkEndpoint, number), {
+      alwaysRead: true,
+      onFallback: (error) => this.fromMemory('inbound route', { trunk: trunkEndpoint, number }, error),
+    });
   }
 
   invalidateAccount(accountId: number): void {
     const prefix = `${accountId}:`;
-    for (const key of this.cache.keys()) if (key.startsWith(prefix)) this.cache.delete(key);
+    this.ringTargetsByExtension.staleWhere((key) => key.startsWith(prefix));
+  }
+
+  /** After change events may have been missed: everything is read afresh (and kept as the fallback). */
+  invalidateAll(): void {
+    this.ringTargetsByExtension.staleWhere(() => true);
+  }
+
+  private fromMemory(what: string, meta: Record<string, unknown>, error: unknown): void {
+    this.logger?.warn('database unavailable; routing from memory', { what, ...meta, error: errorDetails(error).message });
   }
 }
