@@ -2,8 +2,11 @@
 // dialplan reloaded (debounced: a bulk import is one reload); device and trunk changes expire their objects
 // from PJSIP's cache and refresh the routing cache.
 // Each application is acknowledged on Redis so the writer can tell when Asterisk has it.
+// Changes are read from the change stream from the last entry read, so a dropped Redis connection loses none;
+// when the position is lost (start, trim, Redis restarted) everything cached is expired instead.
 import type { Redis } from 'ioredis';
-import { CHANGES_APPLIED_CHANNEL, CHANGES_CHANNEL, parseChangeEvent, type ChangeApplied, type ChangeEvent } from '../core/change-events';
+import { CHANGES_APPLIED_CHANNEL, type ChangeApplied, type ChangeEvent } from '../core/change-events';
+import { ChangeStreamReader } from '../core/change-stream';
 import { errorDetails, type Logger } from '../core/logger';
 import type { AriRest } from '../core/ari/rest';
 import type { AmiConnection } from '../core/asterisk/ami';
@@ -19,18 +22,23 @@ export class ConfigSync {
   private pendingReload: string[] = [];
   private reloadTimer: NodeJS.Timeout | undefined;
   private trackingTimer: NodeJS.Timeout | undefined;
+  private readonly reader: ChangeStreamReader;
 
+  /** `reader` is a Redis connection of its own for the change stream (see ChangeStreamReader). */
   constructor(
-    private readonly deps: { subscriber: Redis; publisher: Redis; ari: AriRest; ami: AmiConnection; directory: RoutingDirectory; logger: Logger },
-  ) {}
+    private readonly deps: { reader: Redis; publisher: Redis; ari: AriRest; ami: AmiConnection; directory: RoutingDirectory; logger: Logger },
+  ) {
+    this.reader = new ChangeStreamReader(deps.reader, { onEvent: (event) => this.apply(event), onGap: () => void this.refreshAll() }, deps.logger);
+  }
 
-  async start(): Promise<void> {
-    this.deps.subscriber.on('message', (_channel: string, message: string) => {
-      const event = parseChangeEvent(message);
-      if (event) this.apply(event);
-      else this.deps.logger.warn('unreadable change event dropped', { message: message.slice(0, 200) });
-    });
-    await this.deps.subscriber.subscribe(CHANGES_CHANNEL);
+  start(): void {
+    this.reader.start();
+  }
+
+  /** Changes may have been missed: expire every cached PJSIP object, re-read routing, reload the dialplan. */
+  private async refreshAll(): Promise<void> {
+    this.deps.directory.invalidateAll();
+    await Promise.all([this.expireAll(), this.reloadDialplan()]);
   }
 
   private apply(event: ChangeEvent): void {
@@ -89,11 +97,12 @@ export class ConfigSync {
     }, ENDPOINT_TRACKING_DEBOUNCE_MS);
   }
 
-  /** After every AMI (re)connection: whatever changed while we were away is read afresh. */
+  /** After every AMI (re)connection and every lost stream position: whatever changed while we were away is
+   *  read afresh. */
   async expireAll(): Promise<void> {
     try {
       await expireAllCachedObjects(this.deps.ami);
-      this.deps.logger.info('PJSIP caches expired after connecting');
+      this.deps.logger.info('PJSIP caches expired');
     } catch (error) {
       this.deps.logger.error('PJSIP caches not expired', { error: errorDetails(error) });
     }
@@ -106,6 +115,7 @@ export class ConfigSync {
   }
 
   stop(): void {
+    this.reader.stop();
     clearTimeout(this.reloadTimer);
     clearTimeout(this.trackingTimer);
   }

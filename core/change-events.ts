@@ -1,8 +1,14 @@
-// Configuration changes travel on one Redis channel from the admin API (the only writer) to every process
+// Configuration changes travel on one Redis stream from the admin API (the only writer) to every process
 // that caches configuration or must tell Asterisk: the ARI app reloads the dialplan when account contexts
-// change, expires PJSIP's cached objects of changed devices and trunks, and acknowledges on a second channel
-// once Asterisk has applied it.
-export const CHANGES_CHANNEL = 'pbx:changes';
+// change, expires PJSIP's cached objects of changed devices and trunks, and acknowledges on a channel once
+// Asterisk has applied it. A stream, not pub/sub: a reader whose connection drops goes on from the last entry
+// it read, so a device disabled during the gap is not left usable from Asterisk's cache. A reader that cannot
+// go on from its position (entries trimmed away, Redis restarted empty) is told, and expires everything.
+export const CHANGES_STREAM = 'pbx:changes:stream';
+/** Approximate length kept: far more than the changes of any outage a reader survives with its position. */
+export const CHANGES_STREAM_MAXLEN = 10_000;
+/** The field of a stream entry that holds the event as JSON. */
+export const CHANGES_STREAM_FIELD = 'event';
 export const CHANGES_APPLIED_CHANNEL = 'pbx:changes:applied';
 
 export type ChangeEvent =
