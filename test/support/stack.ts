@@ -22,8 +22,10 @@ export interface TestStack {
   close(): Promise<void>;
 }
 
-export async function openTestStack(): Promise<TestStack> {
-  const config = loadConfig();
+/** `redisPort`: a Redis of the test's own instead of the shared one (change events and acknowledgements). */
+export async function openTestStack(options: { redisPort?: number } = {}): Promise<TestStack> {
+  const shared = loadConfig();
+  const config = options.redisPort ? { ...shared, redis: { ...shared.redis, port: options.redisPort } } : shared;
   const logger = createLogger('test', process.env.TEST_LOG_LEVEL ?? 'error');
   const db = openDatabase(config.db);
   const redis = new Redis({ host: config.redis.host, port: config.redis.port });

@@ -5,10 +5,11 @@
 import { expect } from 'chai';
 import type { Redis } from 'ioredis';
 import { changeReaderName } from '../../../ari-app/app';
-import { loadConfig } from '../../../core/config';
-import { TcpProxy } from '../../support/throwaway-services';
+import { AriAppProcess } from '../../support/ari-app-process';
+import { createTestAccount, openTestStack, removeTestAccount, type TestStack } from '../../support/stack';
+import { TcpProxy, ThrowawayRedis } from '../../support/throwaway-services';
 import { until } from '../../support/until';
-import { register, useCallFixture } from '../first-call/helpers';
+import { provisionPhone, register, registerOrFail, type Phone } from '../first-call/helpers';
 
 /** Redis's id of the connection with this client name, if it is connected. */
 async function clientIdByName(redis: Redis, name: string): Promise<string | undefined> {
@@ -17,16 +18,42 @@ async function clientIdByName(redis: Redis, name: string): Promise<string | unde
   return line ? /(?:^| )id=(\d+)/.exec(line)?.[1] : undefined;
 }
 
+// A Redis of the test's own: no other ARI app (another suite's, `npm start`'s) reads these change events and
+// expires the device in the shared Asterisk for ours, so what the test sees is what our app did.
 describe('change events survive a dropped Redis connection of the ARI app (Redis stream, SIPp REGISTER)', function () {
   this.timeout(90_000);
-  const appEnv: Record<string, string> = {};
+  let redis: ThrowawayRedis;
   let redisProxy: TcpProxy;
+  const f = {} as { stack: TestStack; app: AriAppProcess; accountId: number; phones: Record<'desk' | 'spare', Phone> };
   before(async () => {
-    redisProxy = await TcpProxy.start(loadConfig().redis.port);
-    appEnv.REDIS_PORT = String(redisProxy.port);
+    redis = await ThrowawayRedis.create();
+    await redis.start();
+    redisProxy = await TcpProxy.start(redis.port);
+    f.stack = await openTestStack({ redisPort: redis.port });
+    f.app = new AriAppProcess({ REDIS_PORT: String(redisProxy.port) });
+    await f.app.start();
+    const mark = f.app.mark();
+    f.accountId = await createTestAccount(f.stack, 'Lost events org');
+    f.phones = {
+      desk: await provisionPhone(f.stack, f.accountId, '501', 'desk'),
+      spare: await provisionPhone(f.stack, f.accountId, '502', 'spare'),
+    };
+    // New devices make the app reload res_pjsip (debounced), which empties PJSIP's caches: it must be over
+    // before a test, or it would apply the change the test keeps from the app.
+    await f.app.waitForLog('new endpoints tracked for their state', mark);
+    for (const phone of Object.values(f.phones)) await registerOrFail(phone);
   });
-  const f = useCallFixture({ account: 'Lost events org', appEnv, phones: { desk: '501', spare: '502' } });
-  after(() => redisProxy?.cut());
+  afterEach(function () {
+    if (this.currentTest?.state === 'failed') process.stderr.write(`ari-app log:\n${f.app?.output.slice(-6000)}\n`);
+  });
+  after(async () => {
+    for (const phone of Object.values(f.phones ?? {})) phone.rtp.close();
+    await f.app?.stop();
+    if (f.accountId) await removeTestAccount(f.stack, f.accountId);
+    await f.stack?.close();
+    await redisProxy?.cut();
+    await redis?.remove();
+  });
 
   async function dropChangeReaderWhile(change: () => Promise<void>): Promise<void> {
     const ready = f.app.logs().find((line) => line.message === 'ready');
@@ -42,7 +69,7 @@ describe('change events survive a dropped Redis connection of the ARI app (Redis
   }
 
   it('given a registered device, when it is disabled while the app\'s change reader is disconnected, then its next REGISTER is refused within 3 s of the reconnection', async () => {
-    const desk = f.phone('desk');
+    const desk = f.phones.desk;
     expect((await register(desk)).logged.final).to.equal('200');
     const mark = f.app.mark();
     await dropChangeReaderWhile(async () => {
@@ -58,7 +85,7 @@ describe('change events survive a dropped Redis connection of the ARI app (Redis
   });
 
   it('given a device whose password is rotated while the reader is disconnected, then the old password is refused after the reconnection', async () => {
-    const spare = f.phone('spare');
+    const spare = f.phones.spare;
     const oldPassword = spare.device.sip.password;
     expect((await register(spare)).logged.final).to.equal('200');
     let rotated = spare.device;
