@@ -2,7 +2,7 @@
 # Sourced after common.sh and the local env.
 
 ASTERISK_ROOT="${ASTERISK_ROOT:-$PBX_CACHE_DIR/asterisk-root}"
-ASTERISK_SID_PACKAGES="asterisk asterisk-modules odbc-mariadb unixodbc asterisk-core-sounds-en-gsm asterisk-moh-opsound-gsm"
+ASTERISK_SID_PACKAGES="asterisk asterisk-modules odbc-mariadb unixodbc asterisk-core-sounds-en-gsm asterisk-moh-opsound-gsm libjemalloc2"
 
 # Host mode: an Asterisk >= 20 already on the PATH. Otherwise the Debian sid root (Debian 12 has none).
 asterisk_mode() {
@@ -102,12 +102,24 @@ ari_ready() {
   curl -fsS -u "$ARI_USERNAME:$ARI_PASSWORD" "http://127.0.0.1:${ARI_PORT}/ari/asterisk/info" >/dev/null
 }
 
-# glibc's allocator, bounded for Asterisk (ASTERISK-NOTES: after a REGISTER storm its per-thread arenas kept
-# 2.6 GB of freed SIP transaction buffers, 61 MB of it live): two arenas instead of eight per core, and free
-# memory at the top of a heap handed back to the kernel beyond 128 KiB. A fixed threshold also stops glibc
-# from raising its mmap threshold by itself, so large buffers stay mmap'd and are returned when freed.
-# docker/asterisk/Dockerfile sets the same for production.
-ASTERISK_MALLOC_ENV=("MALLOC_ARENA_MAX=${ASTERISK_MALLOC_ARENA_MAX:-2}" "MALLOC_TRIM_THRESHOLD_=${ASTERISK_MALLOC_TRIM_THRESHOLD:-131072}")
+# Asterisk's memory after a REGISTER storm (ASTERISK-NOTES): glibc kept 2.6 GB of freed SIP transaction
+# buffers, 61 MB of it live, scattered through its heaps where neither free() nor a trim threshold reaches.
+# bench:registrations measured it: with only the glibc variables below, idle RSS after a storm stayed at
+# 3-7x the steady state; with jemalloc preloaded, which hands freed pages back to the kernel a second after
+# they fall idle wherever they lie, it fell below the steady state. jemalloc is installed in the root (and
+# in docker/asterisk); the glibc bounds (two arenas, trim beyond 128 KiB, big buffers mmap'd) stay for an
+# Asterisk on the host's PATH without it. docker/asterisk/Dockerfile sets the same.
+ASTERISK_JEMALLOC=/usr/lib/x86_64-linux-gnu/libjemalloc.so.2
+
+# Fills ASTERISK_MALLOC_ENV: what Asterisk's own process gets in its environment.
+set_asterisk_malloc_env() {
+  ASTERISK_MALLOC_ENV=(MALLOC_ARENA_MAX=2 MALLOC_TRIM_THRESHOLD_=131072 MALLOC_MMAP_THRESHOLD_=65536)
+  local root=""
+  [[ "$(asterisk_mode)" == chroot ]] && root="$ASTERISK_ROOT"
+  if [[ -f "$root$ASTERISK_JEMALLOC" ]]; then
+    ASTERISK_MALLOC_ENV+=("LD_PRELOAD=$ASTERISK_JEMALLOC" "MALLOC_CONF=background_thread:true,dirty_decay_ms:1000,muzzy_decay_ms:0")
+  fi
+}
 
 # Asterisk's process id as the host sees it (a chroot shares the host's process ids), from its pid file.
 asterisk_pid() {
@@ -118,6 +130,7 @@ asterisk_pid() {
 # The running Asterisk has the allocator settings above in its environment.
 asterisk_has_malloc_env() {
   local pid setting
+  set_asterisk_malloc_env
   pid="$(asterisk_pid 2>/dev/null)" || return 1
   for setting in "${ASTERISK_MALLOC_ENV[@]}"; do grep -qxF "$setting" < <(tr '\0' '\n' <"/proc/$pid/environ" 2>/dev/null) || return 1; done
 }
@@ -135,11 +148,12 @@ start_asterisk() {
   fi
   if ! asterisk_running; then
     say "starting Asterisk"
+    set_asterisk_malloc_env
     mkdir -p "$RUN_DIR"
     if [[ "$(asterisk_mode)" == chroot ]]; then
       # Started detached (no -f) so it outlives this script; it writes its own pid file in the root. The
-      # environment passes through chroot into Asterisk's process.
-      env "${ASTERISK_MALLOC_ENV[@]}" chroot "$ASTERISK_ROOT" asterisk -U asterisk -G asterisk -C /etc/asterisk/asterisk.conf
+      # allocator environment is set inside the root: LD_PRELOAD names the root's jemalloc, not the host's.
+      chroot "$ASTERISK_ROOT" env "${ASTERISK_MALLOC_ENV[@]}" asterisk -U asterisk -G asterisk -C /etc/asterisk/asterisk.conf
     else
       env "${ASTERISK_MALLOC_ENV[@]}" ODBCSYSINI="$PBX_CACHE_DIR/asterisk-etc" asterisk -C "$(asterisk_conf_path)"
     fi

@@ -18,7 +18,7 @@ export interface MemoryFigures {
   idleSeconds: number;
   /** afterMb / steadyMb. */
   idleRatio: number;
-  /** The allocator variables in Asterisk's environment (MALLOC_*), so the figures say what they measured. */
+  /** The allocator variables in Asterisk's environment, so the figures say what they measured. */
   allocator: Record<string, string>;
 }
 
@@ -29,9 +29,9 @@ export function rssKiB(pid: number): number {
   return kiB;
 }
 
-/** The glibc allocator variables a process runs with. */
+/** The allocator variables a process runs with: glibc's and jemalloc's MALLOC_*, and the preloaded allocator. */
 export function allocatorEnvironment(pid: number): Record<string, string> {
-  const entries = fs.readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0').filter((entry) => entry.startsWith('MALLOC_'));
+  const entries = fs.readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0').filter((entry) => entry.startsWith('MALLOC_') || entry.startsWith('LD_PRELOAD='));
   return Object.fromEntries(entries.map((entry) => [entry.slice(0, entry.indexOf('=')), entry.slice(entry.indexOf('=') + 1)]));
 }
 

@@ -34,8 +34,10 @@ export class StaticAsterisk {
     for (const dir of ['lib', 'spool', 'run', 'log']) await this.inRoot('mkdir', '-p', `${STATE_DIR}/${dir}`);
     await this.inRoot('chown', '-R', 'asterisk:asterisk', STATE_DIR);
     // Foreground (-f) as our child: its lifetime is this benchmark's, whatever happens to the stack's one.
-    this.child = spawn('chroot', [this.root, 'asterisk', '-f', '-U', 'asterisk', '-G', 'asterisk', '-C', ASTERISK_CONF], {
-      stdio: 'ignore', detached: true, env: { ...process.env, ...environment },
+    // The environment is set inside the root (env after chroot): an LD_PRELOAD names the root's library.
+    const settings = Object.entries(environment).map(([name, value]) => `${name}=${value}`);
+    this.child = spawn('chroot', [this.root, 'env', ...settings, 'asterisk', '-f', '-U', 'asterisk', '-G', 'asterisk', '-C', ASTERISK_CONF], {
+      stdio: 'ignore', detached: true,
     });
     const exited = new Promise<never>((_resolve, reject) => this.child?.once('exit', (code) => reject(new Error(`the static Asterisk exited (${code}) at start; see ${this.logFile()}`))));
     const loaded = until('the static Asterisk has loaded the benchmark devices', async () => {
@@ -58,7 +60,7 @@ export class StaticAsterisk {
     await this.removeFiles();
   }
 
-  /** Asterisk's own process id: chroot execs it in place. */
+  /** Asterisk's own process id: chroot and env exec it in place. */
   pid(): number {
     if (this.child?.pid === undefined) throw new Error('the static Asterisk is not running');
     return this.child.pid;
