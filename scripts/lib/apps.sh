@@ -17,7 +17,7 @@ app_entry() {
 # it is still that program: a stale pid file must never make us signal whatever reused the number.
 app_pid() { [[ -f "$RUN_DIR/$1.pid" ]] && cat "$RUN_DIR/$1.pid"; }
 supervisor_pid() { [[ -f "$RUN_DIR/$1.supervisor.pid" ]] && cat "$RUN_DIR/$1.supervisor.pid"; }
-pid_is() { [[ -n "$1" ]] && kill -0 "$1" 2>/dev/null && tr '\0' ' ' <"/proc/$1/cmdline" 2>/dev/null | grep -qF -- "$2"; }
+pid_is() { [[ -n "$1" ]] && kill -0 "$1" 2>/dev/null && grep -qF -- "$2" < <(tr '\0' ' ' <"/proc/$1/cmdline" 2>/dev/null); }
 supervisor_running() { pid_is "$(supervisor_pid "$1" || true)" supervisor.cjs; }
 # The process itself (between a crash and its restart it is down while its supervisor runs).
 app_process_running() { pid_is "$(app_pid "$1" || true)" "$(app_entry "$1")"; }
