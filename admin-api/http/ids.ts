@@ -1,15 +1,16 @@
 // The one parser for ids that arrive in a request: path parameters named `...Id` and query parameters declared
 // with idQueryParam. Anything but a positive safe integer written plainly (no sign, exponent, spaces or leading
 // zeros) is a 400 before it can reach a query: `abc` must never become 0 and `1e400` never Infinity.
+import { Type } from '@sinclair/typebox';
 import { createError } from './errors';
 
 const ID_TEXT = /^[1-9][0-9]{0,15}$/;
 
-/** The JSON Schema of an id carried in a body. */
-export const ID_SCHEMA = { type: 'integer', minimum: 1, maximum: Number.MAX_SAFE_INTEGER } as const;
+/** The schema of an id carried in a body. */
+export const ID_SCHEMA = Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER });
 
-/** The JSON Schema of an id carried in a query string; the route table turns it into a number. */
-export const ID_QUERY_SCHEMA = { type: 'string', format: 'id' } as const;
+/** The schema of an id carried in a query string; the route table turns it into a number (input.ids). */
+export const ID_QUERY_SCHEMA = Type.String({ format: 'id' });
 
 export function isIdText(value: string): boolean {
   return ID_TEXT.test(value) && Number.isSafeInteger(Number(value));

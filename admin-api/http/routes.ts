@@ -1,12 +1,12 @@
 // The route table: every route declares who may call it (deny by default), its schemas and its handler. The
 // same table mounts Express handlers, generates the OpenAPI document and drives the tenant-isolation test.
+import type { Static, TSchema } from '@sinclair/typebox';
 import { Router, type Request, type RequestHandler } from 'express';
 import type { Permission } from '../../core/access';
-import type { Logger } from '../../core/logger';
 import type { Queryable } from '../../db/connection';
-import { insertAudit, type AuditEntry } from '../../db/repositories/audit';
+import { insertAudit } from '../../db/repositories/audit';
 import type { EffectiveMembership } from '../../db/repositories/memberships';
-import type { UserRecord } from '../../db/repositories/users';
+import type { AccountScope, Actor, PublicScope, UserScope } from '../scope';
 import { createError } from './errors';
 import { idQueryFields, isIdParameter, isIdText, parseId } from './ids';
 import { assertSafeText } from './text-safety';
@@ -20,33 +20,17 @@ export type Access =
   /** Platform operators only (users.platform_operator, set from the command line): no account role grants it. */
   | { kind: 'operator' };
 
-export interface Actor {
-  user: UserRecord;
-  tokenId: number;
-  tokenKind: 'session' | 'api_key';
-}
-
-export interface RequestContext {
-  requestId: string;
-  ip: string;
-  log: Logger;
+/** What the route table knows of a request while it resolves access; handlers narrow it to a scope. */
+export interface RequestContext extends PublicScope {
   actor: Actor | undefined;
   accountId: number | undefined;
   membership: EffectiveMembership | undefined;
-  /** Writes an audit row for this request, inside the caller's transaction. */
-  audit(db: Queryable, entry: Omit<AuditEntry, 'actorUserId' | 'requestId' | 'accountId'> & { accountId?: number | null }): Promise<void>;
 }
 
-/** The context of an authenticated route: the actor is known. */
-export interface ActorContext extends RequestContext {
-  actor: Actor;
-}
-
-/** The context of an account route: the actor, the account and their effective membership are known. */
-export interface AccountContext extends ActorContext {
-  accountId: number;
-  membership: EffectiveMembership;
-}
+/** @deprecated services take UserScope (admin-api/scope.ts); kept while domains move over. */
+export type ActorContext = UserScope & RequestContext;
+/** @deprecated services take AccountScope (admin-api/scope.ts); kept while domains move over. */
+export type AccountContext = AccountScope & RequestContext;
 
 export interface RouteInput {
   body: unknown;
@@ -76,6 +60,29 @@ export interface RouteSpec {
   acceptsCsv?: boolean;
   successStatus?: number;
   handler(ctx: RequestContext, input: RouteInput): Promise<RouteResult>;
+}
+
+type Parsed<S> = S extends TSchema ? Static<S> : undefined;
+type ParsedQuery<S> = S extends TSchema ? Static<S> : Record<string, never>;
+
+/** What a typed handler receives: the body and query as their schemas say, already validated. */
+export interface TypedRouteInput<B, Q> extends Omit<RouteInput, 'body' | 'query'> {
+  body: B;
+  query: Q;
+}
+
+export interface RouteDefinition<B extends TSchema | undefined, Q extends TSchema | undefined> extends Omit<RouteSpec, 'body' | 'query' | 'handler'> {
+  body?: B;
+  query?: Q;
+  handler(ctx: RequestContext, input: TypedRouteInput<Parsed<B>, ParsedQuery<Q>>): Promise<RouteResult>;
+}
+
+/**
+ * A route whose handler is typed from its TypeBox schemas. The one cast of the API lives here: the table
+ * validates body and query against exactly these schemas before it calls the handler.
+ */
+export function defineRoute<B extends TSchema | undefined = undefined, Q extends TSchema | undefined = undefined>(route: RouteDefinition<B, Q>): RouteSpec {
+  return route as unknown as RouteSpec;
 }
 
 export interface AccessResolver {

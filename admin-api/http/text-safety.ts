@@ -1,6 +1,7 @@
 // Text that the API stores ends up in MariaDB rows, audit JSON and Asterisk's realtime rows. A lone surrogate
 // can't be stored as utf8mb4 (the write fails half-way through a request), and control characters break
 // Asterisk's parsing of caller IDs and dialplan values, so both are refused before any handler runs.
+import { Type, type TString } from '@sinclair/typebox';
 import { createError } from './errors';
 
 // C0 controls except tab, line feed and carriage return (multi-line notes and CSV keep those), DEL, and C1.
@@ -45,6 +46,6 @@ export function assertSafeText(value: unknown, where: 'body' | 'query' | 'path')
 export const SINGLE_LINE_PATTERN = '^[^\\u0000-\\u001F\\u007F-\\u009F]*$';
 
 /** The schema of a name or label: one line of 1 to max characters. */
-export function singleLineText(maxLength: number): { type: 'string'; minLength: 1; maxLength: number; pattern: string } {
-  return { type: 'string', minLength: 1, maxLength, pattern: SINGLE_LINE_PATTERN };
+export function singleLineText(maxLength: number): TString {
+  return Type.String({ minLength: 1, maxLength, pattern: SINGLE_LINE_PATTERN });
 }

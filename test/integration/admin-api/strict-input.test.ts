@@ -92,7 +92,7 @@ describe('strict input at the API edge', function () {
     expectStatus(await org.api.patch(`/v1/accounts/${org.accountId}/roles/${second.body.id}`, { name: 'Taken Role' }), 409, 'ALREADY_EXISTS');
     await org.api.post(`/v1/accounts/${org.accountId}/groups`, { name: 'Taken Group' });
     const group = await org.api.post(`/v1/accounts/${org.accountId}/groups`, { name: 'Other Group' });
-    expectStatus(await org.api.patch(`/v1/accounts/${org.accountId}/groups/${group.body.id}`, { name: 'Taken Group' }), 409, 'ALREADY_EXISTS');
+    expectStatus(await org.api.patch(`/v1/accounts/${org.accountId}/groups/${group.body.id}`, { name: 'Taken Group' }), 409, 'GROUP_NAME_TAKEN');
     expectStatus(await org.api.post(`/v1/accounts/${org.accountId}/groups`, { name: 'Taken Group' }), 409, 'GROUP_NAME_TAKEN');
   });
 
