@@ -59,7 +59,7 @@ export async function createAdminApi(deps: { config: Config; db: Database; redis
     ...invitationRoutes(new InvitationService(db, jobs, users, access, config.passwordPolicy)),
     ...groupRoutes(new GroupService(db)),
     ...deviceRoutes(createDeviceService({ db, notifier, config, logger })),
-    ...trunkRoutes(db, new TrunkService(db, notifier)),
+    ...trunkRoutes(new TrunkService(db, notifier)),
     ...auditRoutes(db),
   ];
   const app = createHttpApp(logger, [healthRoutes({ db, redis }), openApiRouter(routes), webPhoneRouter({ config, logger }), mountRoutes(routes, auth)], { trustProxy: config.trustProxy });

@@ -8,6 +8,7 @@ import { createLogger } from '../core/logger';
 import { generatePassword } from '../core/secrets';
 import { openDatabase, type Database } from '../db/connection';
 import { insertMemberships } from '../db/repositories/memberships';
+import { listPlatformOperators, setPlatformOperator } from '../db/repositories/platform-operators';
 import { findPresetRole } from '../db/repositories/roles';
 import { insertUser } from '../db/repositories/users';
 import { AccountService } from './accounts/service';
@@ -47,6 +48,56 @@ export async function bootstrapAccount(
   return { accountId: account.id, userId, password, changeId };
 }
 
+/** `--grant-operator USERNAME` / `--revoke-operator USERNAME`: the only way a user becomes (or stops being) a
+ *  platform operator, who alone edits trunks over the API. No route can set it: it is the installation's, not
+ *  any account's. Exit 1 when no user has that username. */
+async function setOperatorFromCli(username: string, operator: boolean): Promise<void> {
+  const db = openDatabase(loadConfigOrExit().db);
+  try {
+    if (!(await setPlatformOperator(db, username.toLowerCase(), operator))) {
+      process.stderr.write(`no user named ${username}\n`);
+      process.exitCode = 1;
+      return;
+    }
+    process.stdout.write(`${username} ${operator ? 'is now' : 'is no longer'} a platform operator; operators: ${(await listPlatformOperators(db)).join(', ') || '(none)'}\n`);
+  } finally {
+    await db.destroy();
+  }
+}
+
+interface CliOptions {
+  kind: 'organization' | 'reseller';
+  name: string;
+  parent?: string;
+  username: string;
+  fullName?: string;
+  email: string;
+  platformOperator: boolean;
+}
+
+function bootstrapFromCli(options: CliOptions): void {
+  const config = loadConfigOrExit();
+  const logger = createLogger('bootstrap', config.logLevel);
+  const db = openDatabase(config.db);
+  const redis = new Redis({ host: config.redis.host, port: config.redis.port });
+  bootstrapAccount(db, new ChangeNotifier(redis, logger), config.passwordPolicy, {
+    kind: options.kind, name: options.name, parentId: options.parent ? Number(options.parent) : undefined,
+    owner: { username: options.username, fullName: options.fullName ?? options.username, email: options.email },
+  })
+    .then(async (result) => {
+      if (options.platformOperator) await setPlatformOperator(db, options.username.toLowerCase(), true);
+      process.stdout.write(`account ${result.accountId}: owner ${options.username}${options.platformOperator ? ' (platform operator)' : ''} (user ${result.userId}), password shown once: ${result.password}\n`);
+    })
+    .catch((error: unknown) => {
+      process.stderr.write(`bootstrap failed: ${(error as Error).message}\n`);
+      process.exitCode = 1;
+    })
+    .finally(() => {
+      redis.disconnect();
+      void db.destroy();
+    });
+}
+
 if (require.main === module) {
   const { values } = parseArgs({
     options: {
@@ -56,27 +107,24 @@ if (require.main === module) {
       username: { type: 'string' },
       'full-name': { type: 'string' },
       email: { type: 'string' },
+      'platform-operator': { type: 'boolean', default: false },
+      'grant-operator': { type: 'string' },
+      'revoke-operator': { type: 'string' },
     },
   });
-  if (!values.name || !values.username || !values.email || (values.kind !== 'organization' && values.kind !== 'reseller')) {
-    process.stderr.write('usage: npm run admin:bootstrap -- --name "Acme" --username alice --email alice@acme.test [--full-name "Alice A"] [--kind organization|reseller] [--parent RESELLER_ID]\n');
-    process.exit(64);
-  }
-  const config = loadConfigOrExit();
-  const logger = createLogger('bootstrap', config.logLevel);
-  const db = openDatabase(config.db);
-  const redis = new Redis({ host: config.redis.host, port: config.redis.port });
-  bootstrapAccount(db, new ChangeNotifier(redis, logger), config.passwordPolicy, {
-    kind: values.kind, name: values.name, parentId: values.parent ? Number(values.parent) : undefined,
-    owner: { username: values.username, fullName: values['full-name'] ?? values.username, email: values.email },
-  })
-    .then((result) => process.stdout.write(`account ${result.accountId}: owner ${values.username} (user ${result.userId}), password shown once: ${result.password}\n`))
-    .catch((error: unknown) => {
-      process.stderr.write(`bootstrap failed: ${(error as Error).message}\n`);
+  const operatorChange = values['grant-operator'] ?? values['revoke-operator'];
+  if (operatorChange !== undefined) {
+    setOperatorFromCli(operatorChange, values['grant-operator'] !== undefined).catch((error: unknown) => {
+      process.stderr.write(`operator change failed: ${(error as Error).message}\n`);
       process.exitCode = 1;
-    })
-    .finally(() => {
-      redis.disconnect();
-      void db.destroy();
     });
+  } else if (!values.name || !values.username || !values.email || (values.kind !== 'organization' && values.kind !== 'reseller')) {
+    process.stderr.write('usage: npm run admin:bootstrap -- --name "Acme" --username alice --email alice@acme.test [--full-name "Alice A"] [--kind organization|reseller] [--parent RESELLER_ID] [--platform-operator]\n'
+      + '       npm run admin:bootstrap -- --grant-operator USERNAME | --revoke-operator USERNAME\n');
+    process.exit(64);
+  } else {
+    bootstrapFromCli({
+      kind: values.kind, name: values.name, parent: values.parent, username: values.username, fullName: values['full-name'], email: values.email, platformOperator: values['platform-operator'] === true,
+    });
+  }
 }

@@ -24,7 +24,8 @@ export const PERMISSIONS = {
   'numbers.purchase': 'Buy phone numbers (spends credits)',
   'numbers.manage': 'Configure, share and assign phone numbers',
   'devices.manage': "Provision and change users' SIP devices",
-  'trunks.manage': "Configure SIP trunks to providers: their numbers, inbound addresses and registration",
+  // No trunk permission: trunks are operator infrastructure, edited only by platform operators (a property of
+  // the user, users.platform_operator, set from the command line), which no role of any account can hold.
   'campaigns.manage': 'Create and manage calling campaigns',
   'calls.place': 'Place calls',
   'quality.review': 'Score calls for quality control',
@@ -69,7 +70,7 @@ const UNIT_ADMIN: Permission[] = [...MANAGER, 'pages.settings', 'users.manage', 
 // Scale to Win: Admins run campaigns and add Admins, but manage no account settings or integrations.
 const ADMIN: Permission[] = [...UNIT_ADMIN, 'numbers.manage'];
 const OWNER: Permission[] = [...ADMIN, 'settings.manage', 'integrations.manage', 'roles.manage', 'audit.read', 'numbers.purchase'];
-const ORGANIZATION_OWNER: Permission[] = [...OWNER, 'subaccounts.create', 'organization.manage', 'exports.configure', 'clicking.manage', 'trunks.manage'];
+const ORGANIZATION_OWNER: Permission[] = [...OWNER, 'subaccounts.create', 'organization.manage', 'exports.configure', 'clicking.manage'];
 
 export const PRESETS: RolePreset[] = [
   { key: 'agent', name: 'Agent', type: 'unit', rank: RANK.agent, permissions: AGENT, reachesDescendants: false },

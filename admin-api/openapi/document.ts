@@ -38,6 +38,8 @@ export interface Operation {
   requestBody?: RequestBody;
   responses: Record<string, Response>;
   'x-required-permission'?: string;
+  /** Set on routes only platform operators may call (no account permission grants them). */
+  'x-platform-operator'?: true;
 }
 
 export type PathItem = Partial<Record<Method, Operation>>;
@@ -148,6 +150,7 @@ function operation(spec: RouteSpec): Operation {
     ...(body ? { requestBody: body } : {}),
     responses: responses(spec),
     ...(spec.access.kind === 'account' ? { 'x-required-permission': spec.access.permission } : {}),
+    ...(spec.access.kind === 'operator' ? { 'x-platform-operator': true as const } : {}),
   };
 }
 

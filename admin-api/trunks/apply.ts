@@ -26,7 +26,7 @@ export async function applyTrunkFiles(trunks: TrunkService, directory: string, o
   const problems = [...loaded.problems];
   const existing = await trunks.list();
   for (const trunk of loaded.trunks) {
-    for (const found of await trunks.check(trunk.write.name, trunk.write.definition)) {
+    for (const found of [...(await trunks.checkAddresses(trunk.write.definition)), ...(await trunks.check(trunk.write.name, trunk.write.definition))]) {
       problems.push({ file: trunk.file, line: trunk.lineOf(found.path), field: found.path, message: found.message });
     }
     const owner = existing.find((record) => record.name === trunk.write.name);

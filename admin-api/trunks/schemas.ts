@@ -12,10 +12,11 @@ export type ApiTrunkDefinition = TrunkDefinition<ApiCredentials>;
 // An IPv4 or IPv6 address, optionally with a prefix length.
 const ADDRESS_PATTERN = '^(([0-9]{1,3}\\.){3}[0-9]{1,3}(/([0-9]|[12][0-9]|3[0-2]))?|[0-9A-Fa-f:]{2,39}(/[0-9]{1,3})?)$';
 
-function definitionSchema(secretKey: 'secret' | 'password', secret: object): object {
+function definitionSchema(secretKey: 'secret' | 'password', secret: object, onlyInFiles: Record<string, object> = {}): object {
   return {
     type: 'object',
     properties: {
+      ...onlyInFiles,
       provider: { type: 'string', minLength: 1, maxLength: 80 },
       host: { type: 'string', pattern: '^[A-Za-z0-9.-]{1,253}$' },
       port: { type: 'integer', minimum: 1, maximum: 65535, default: 5060 },
@@ -70,6 +71,10 @@ export const fileTrunkSchema = definitionSchema('secret', {
   minProperties: 1,
   maxProperties: 1,
   additionalProperties: false,
+}, {
+  // Ops' explicit leave for a non-public host or inbound address (a lab, a private link): files only, never
+  // the API (admin-api/trunks/address-policy.ts).
+  allowPrivateAddresses: { type: 'boolean' },
 });
 
 // Providers hand out the secret; we still refuse ones a scanner would guess.

@@ -9,6 +9,7 @@ import { authPassword } from '../../db/repositories/pjsip';
 import { createError, notFound, type FieldProblem } from '../http/errors';
 import type { RequestContext } from '../http/routes';
 import type { ChangeNotifier } from '../notifier';
+import { addressProblems } from './address-policy';
 
 export type Auditor = RequestContext['audit'];
 
@@ -89,8 +90,18 @@ export class TrunkService {
     return { name: write.name, action: !existing ? 'create' : changes.length > 0 ? 'update' : 'unchanged', changes };
   }
 
-  /** Creates or replaces a trunk. Throws 422 with every problem, having written nothing. */
+  /** Hosts and inbound addresses that are not public, or ranges too broad (address-policy.ts). */
+  checkAddresses(definition: TrunkDefinition<{ username: string }>): Promise<FieldProblem[]> {
+    return addressProblems(definition);
+  }
+
+  /** Creates or replaces a trunk. Throws 400 for a refused address, 422 for every other problem, having
+   *  written nothing. */
   async put(write: TrunkWrite, audit?: Auditor): Promise<TrunkPlan> {
+    const refused = await this.checkAddresses(write.definition);
+    if (refused.length > 0) {
+      throw createError('TRUNK_ADDRESS_NOT_ALLOWED', 400, `Trunk ${write.name} cannot be saved: ${refused.map((problem) => `${problem.path}: ${problem.message}`).join('; ')}.`, { fields: refused });
+    }
     const plan = await this.db.transaction(async (trx) => {
       const problems = await this.check(write.name, write.definition, trx);
       if (problems.length > 0) {

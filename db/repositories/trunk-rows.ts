@@ -40,6 +40,8 @@ export interface TrunkDefinition<Credentials extends { username: string } = File
   qualifySeconds: number;
   accounts: number[];
   numbers: TrunkNumber[];
+  /** Files only: ops allow a loopback or private host and inbound addresses for this trunk. */
+  allowPrivateAddresses?: boolean;
 }
 
 

@@ -1,6 +1,6 @@
 // Trunks end to end: a file applied with trunks:apply (dry run first), the outbound registration a provider's
 // registrar sees, calls from the provider's address to its numbers, calls from anywhere else, and the API
-// producing exactly the rows the file produced.
+// (platform operators only, public addresses only) producing the rows a file produces.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -15,16 +15,21 @@ import { addUser, expectStatus, useOrganization } from '../identity/helpers';
 import { AmiClient } from '../../../core/asterisk/ami';
 import { TRUNK_TABLES } from '../../../db/repositories/trunk-rows';
 import { TrunkService } from '../../../admin-api/trunks/service';
+import { setPlatformOperator } from '../../../db/repositories/platform-operators';
 
 const ROOT = path.resolve(__dirname, '../../..');
 const PROVIDER_IP = '127.0.0.5';
 const STRANGER_IP = '127.0.0.9';
+/** What the API takes instead of the loopback provider: a public (documentation) address. */
+const PUBLIC_IP = '198.51.100.20';
 const SECRET = 'provider-secret-0123456789';
 const scenario = (name: string): string => path.join(__dirname, 'scenarios', `${name}.xml`);
 
 function trunkYaml(accountId: number, registrarPort: number): string {
   return [
     'provider: Loopback Telecom',
+    // The provider is SIPp on a loopback address: only ops' files may allow that.
+    'allowPrivateAddresses: true',
     `host: ${PROVIDER_IP}`,
     `port: ${registrarPort}`,
     'transport: udp',
@@ -78,6 +83,7 @@ describe('trunks: files, API, registration and inbound calls (SIPp as the provid
   let phone: Phone;
   let registrarPort: number;
   let fileRows: Record<string, unknown>;
+  let operator: Awaited<ReturnType<typeof addUser>>;
 
   before(async () => {
     const created = await f.org.api.post(`/v1/accounts/${f.subaccountId}/devices`, { extension: '201', label: 'Sales desk', kind: 'desk_phone' });
@@ -86,6 +92,9 @@ describe('trunks: files, API, registration and inbound calls (SIPp as the provid
     await phone.rtp.start();
     expect((await register(phone)).logged.final).to.equal('200');
     registrarPort = await freeUdpPort();
+    // A platform operator: set from the command line in production, straight in the database here.
+    operator = await addUser(f.org.api, f.subaccountId, 'admin');
+    expect(await setPlatformOperator(f.api.db, operator.username, true)).to.equal(true);
   });
 
 
@@ -154,7 +163,17 @@ describe('trunks: files, API, registration and inbound calls (SIPp as the provid
     expect((await callee.done).logged.from, 'the phone was rung').to.equal(undefined);
   });
 
-  it('given the same trunk through the API, then its rows are identical to the file\'s', async () => {
+  it('given an Organization Owner, then every trunk route answers 403 PLATFORM_OPERATOR_REQUIRED and nothing is written', async () => {
+    const routes = f.api.routes.filter((route) => route.access.kind === 'operator');
+    expect(routes.map((route) => `${route.method} ${route.path}`)).to.have.members(['get /v1/trunks', 'get /v1/trunks/:name', 'put /v1/trunks/:name', 'delete /v1/trunks/:name']);
+    for (const route of routes) {
+      const response = await f.org.api.request(route.method.toUpperCase(), route.path.replace(':name', 'loopback'), route.method === 'put' ? { provider: 'P', host: PUBLIC_IP, inbound: { addresses: ['0.0.0.0/0'] }, accounts: [f.subaccountId] } : undefined);
+      expectStatus(response, 403, 'PLATFORM_OPERATOR_REQUIRED');
+    }
+    expect(await f.api.db('trunks').where({ name: 'loopback' }).first()).to.include({ source: 'file' });
+  });
+
+  it('given the same trunk through the API by a platform operator, then loopback addresses are refused 400 and a public one gives the file\'s rows', async () => {
     fs.rmSync(path.join(dir, 'loopback.yaml'));
     const removed = trunksApply(dir);
     expect(removed.stdout).to.include('delete trunk loopback');
@@ -165,32 +184,40 @@ describe('trunks: files, API, registration and inbound calls (SIPp as the provid
       inbound: { addresses: [PROVIDER_IP] }, codecs: ['alaw', 'ulaw'], qualifySeconds: 0,
       accounts: [f.subaccountId], numbers: [{ number: '+15551230001', account: f.subaccountId, extension: '201' }, { number: '+15551230002' }],
     };
-    const created = await f.org.api.put('/v1/trunks/loopback', definition);
+    const loopback = await operator.api.put('/v1/trunks/loopback', definition);
+    expectStatus(loopback, 400, 'TRUNK_ADDRESS_NOT_ALLOWED');
+    expect(loopback.body.error.details.fields.map((field: { path: string }) => field.path)).to.deep.equal(['/host', '/inbound/addresses/0']);
+    expect(loopback.body.error.message).to.include('loopback');
+    expectStatus(await operator.api.put('/v1/trunks/loopback', { ...definition, allowPrivateAddresses: true }), 400, 'VALIDATION_FAILED');
+    const publicDefinition = { ...definition, host: PUBLIC_IP, inbound: { addresses: [PUBLIC_IP] } };
+    const created = await operator.api.put('/v1/trunks/loopback', publicDefinition);
     expectStatus(created, 201);
     expect(created.body.trunk.credentials).to.deep.equal({ username: 'acct-4471' });
-    expect(await trunkRowsOf(f.api.db, 'loopback')).to.deep.equal(fileRows);
-    const again = await f.org.api.put('/v1/trunks/loopback', { ...definition, credentials: { username: 'acct-4471' } });
+    expect(await trunkRowsOf(f.api.db, 'loopback')).to.deep.equal(JSON.parse(JSON.stringify(fileRows).split(PROVIDER_IP).join(PUBLIC_IP)));
+    expect((await operator.api.get('/v1/trunks')).body.trunks.map((trunk: { name: string }) => trunk.name)).to.include('loopback');
+    const again = await operator.api.put('/v1/trunks/loopback', { ...publicDefinition, credentials: { username: 'acct-4471' } });
     expectStatus(again, 200);
     expect(again.body.action).to.equal('unchanged');
-    expectStatus(await f.org.api.delete('/v1/trunks/loopback'), 204);
+    expectStatus(await operator.api.delete('/v1/trunks/loopback'), 204);
   });
 
   it('given bad trunk requests, then clear 4xx errors and nothing written', async () => {
     const base = { provider: 'P', host: 'sip.example.test', inbound: { addresses: ['192.0.2.1'] }, accounts: [f.subaccountId] };
-    const bad = await f.org.api.put('/v1/trunks/loopback-api', { ...base, port: 'x', register: true });
+    const bad = await operator.api.put('/v1/trunks/loopback-api', { ...base, port: 'x', register: true });
     expectStatus(bad, 400, 'VALIDATION_FAILED');
     expect(bad.body.error.details.fields.map((field: { path: string }) => field.path)).to.include.members(['/port', '/credentials']);
-    const inconsistent = await f.org.api.put('/v1/trunks/loopback-api', { ...base, numbers: [{ number: '+15551239999', account: f.org.accountId }, { number: '+15551239999' }] });
+    const inconsistent = await operator.api.put('/v1/trunks/loopback-api', { ...base, numbers: [{ number: '+15551239999', account: f.org.accountId }, { number: '+15551239999' }] });
     expectStatus(inconsistent, 422, 'TRUNK_INVALID');
     expect(inconsistent.body.error.details.fields.map((field: { path: string }) => field.path)).to.deep.equal(['/numbers/0/account', '/numbers/1/number']);
-    expectStatus(await f.org.api.put('/v1/trunks/loopback-api', { ...base, accounts: [999999999] }), 403, 'PERMISSION_DENIED');
-    expectStatus(await f.org.api.put('/v1/trunks/Bad_Name', base), 400, 'VALIDATION_FAILED');
-    const agent = await addUser(f.org.api, f.subaccountId, 'admin');
-    expectStatus(await agent.api.put('/v1/trunks/loopback-api', base), 403, 'PERMISSION_DENIED');
+    expectStatus(await operator.api.put('/v1/trunks/loopback-api', { ...base, accounts: [999999999] }), 422, 'TRUNK_INVALID');
+    expectStatus(await operator.api.put('/v1/trunks/Bad_Name', base), 400, 'VALIDATION_FAILED');
+    for (const [field, value] of [['host', '10.0.0.5'], ['host', 'localhost'], ['host', '169.254.169.254'], ['host', '100.64.1.1'], ['host', '0.0.0.0'], ['inbound', { addresses: ['0.0.0.0/0'] }], ['inbound', { addresses: ['203.0.0.0/8'] }], ['inbound', { addresses: ['192.168.1.0/24'] }]] as const) {
+      expectStatus(await operator.api.put('/v1/trunks/loopback-api', { ...base, [field]: value }), 400, 'TRUNK_ADDRESS_NOT_ALLOWED');
+    }
     expect(await f.api.db('trunks').where({ name: 'loopback-api' }).first()).to.equal(undefined);
     fs.writeFileSync(path.join(dir, 'loopback-api.yaml'), trunkYaml(f.subaccountId, registrarPort).replace(/\+1555123000/g, '+1555777000'));
     expect(trunksApply(dir).status).to.equal(0);
-    expectStatus(await f.org.api.put('/v1/trunks/loopback-api', base), 409, 'TRUNK_KEPT_IN_FILE');
+    expectStatus(await operator.api.put('/v1/trunks/loopback-api', base), 409, 'TRUNK_KEPT_IN_FILE');
     fs.rmSync(path.join(dir, 'loopback-api.yaml'));
     expect(trunksApply(dir).stdout).to.include('delete trunk loopback-api');
   });
