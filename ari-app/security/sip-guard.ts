@@ -5,7 +5,7 @@ import { AmiConnection } from '../../core/asterisk/ami';
 import type { Config } from '../../core/config';
 import { errorDetails, type Logger } from '../../core/logger';
 import type { Database } from '../../db/connection';
-import { blockAddress, expiredAddressBlocks, identifyMatches, liftAddressBlock } from '../../db/repositories/sip-address-blocks';
+import { blockAddress, denyAddress, expiredAddressBlocks, identifyMatches, liftAddressBlock } from '../../db/repositories/sip-address-blocks';
 import { RedisFailureWindow } from './failure-window';
 import { GuessingGuard, type BlockStore, type GuardSettings } from './guessing-guard';
 import { AUTH_FAILURE_FILTER } from './security-events';
@@ -29,7 +29,8 @@ export function guardSettings(config: Config['sipGuard']): GuardSettings {
 
 function blockStore(db: Database): BlockStore {
   return {
-    trustedMatches: () => identifyMatches(db),
+    trunkMatches: () => identifyMatches(db),
+    deny: (address, rule) => denyAddress(db, address, rule),
     block: (block, now) => blockAddress(db, block, now),
     expired: (now) => expiredAddressBlocks(db, now),
     lift: (address, expiredBy) => liftAddressBlock(db, address, expiredBy),

@@ -46,6 +46,12 @@ export async function blockAddress(db: Database, block: NewAddressBlock, now: Da
   });
 }
 
+/** Writes only the ACL row: the block takes effect at Asterisk's next request. One statement, no lock, so the
+ *  guard can put it first, ahead of the bookkeeping; writing it twice (two instances) leaves one row. */
+export async function denyAddress(db: Queryable, address: string, deny: string): Promise<void> {
+  await db('ps_acls').insert({ id: blockAclId(address), deny }).onConflict('id').merge();
+}
+
 /** Lifts an address's block: its record and its ACL row. With `expiredBy`, only a block that ended by then
  *  (the sweep: a block renewed meanwhile stays). False when there was nothing to lift. */
 export async function liftAddressBlock(db: Database, address: string, expiredBy?: Date): Promise<boolean> {
@@ -75,7 +81,9 @@ export async function listAddressBlocks(db: Queryable): Promise<AddressBlock[]> 
   }));
 }
 
-/** The `match` values of every identify row (trunk providers' addresses, possibly comma-separated). */
-export async function identifyMatches(db: Queryable): Promise<string[]> {
-  return ((await db('ps_endpoint_id_ips').whereNotNull('match').pluck('match')) as string[]).filter((value) => value.trim() !== '');
+/** Every identify row: which endpoint (a trunk) is taken for which source addresses (`match`, possibly
+ *  comma-separated). */
+export async function identifyMatches(db: Queryable): Promise<{ endpoint: string; match: string }[]> {
+  const rows = (await db('ps_endpoint_id_ips').whereNotNull('match').select('endpoint', 'match')) as { endpoint: string; match: string }[];
+  return rows.filter((row) => row.match.trim() !== '');
 }

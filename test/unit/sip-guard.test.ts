@@ -27,7 +27,6 @@ function wrongPassword(address: string, n: number): AmiMessage {
 /** The sliding window as Redis keeps it: members named by failure, so a repeated event counts once. */
 class MemoryWindow implements FailureWindow {
   readonly failures = new Map<string, Map<string, number>>();
-  private readonly claims = new Set<string>();
   constructor(private readonly windowMs: number) {}
   async record(address: string, key: string, atMs: number): Promise<number> {
     const set = this.failures.get(address) ?? new Map<string, number>();
@@ -37,18 +36,14 @@ class MemoryWindow implements FailureWindow {
     return set.size;
   }
   async reset(address: string): Promise<void> { this.failures.delete(address); }
-  async claim(address: string): Promise<boolean> {
-    if (this.claims.has(address)) return false;
-    this.claims.add(address);
-    return true;
-  }
-  async release(address: string): Promise<void> { this.claims.delete(address); }
 }
 
 class MemoryStore implements BlockStore {
   readonly blocks = new Map<string, NewAddressBlock>();
-  trunks: string[] = [];
-  async trustedMatches(): Promise<string[]> { return this.trunks; }
+  readonly denied: string[] = [];
+  trunks: { endpoint: string; match: string }[] = [];
+  async trunkMatches(): Promise<{ endpoint: string; match: string }[]> { return this.trunks; }
+  async deny(_address: string, rule: string): Promise<void> { this.denied.push(rule); }
   async block(block: NewAddressBlock, now: Date): Promise<boolean> {
     const existing = this.blocks.get(block.address);
     if (existing && existing.blockedUntil > now) return false;
@@ -140,16 +135,44 @@ describe('SIP guessing guard', () => {
       expect(store.blocks.size).to.equal(0);
     });
 
-    it('given failures from loopback or a trunk provider, then neither is blocked', async () => {
-      const { guard, store, window, logged } = guardFixture();
-      store.trunks = ['198.51.100.0/24'];
-      for (let n = 1; n <= 12; n++) {
-        await guard.handle(wrongPassword('127.0.0.1', n));
-        await guard.handle(wrongPassword('198.51.100.20', n));
-      }
+    it('given failures from loopback (the WebRTC proxy), then it is not blocked', async () => {
+      const { guard, store, window } = guardFixture();
+      for (let n = 1; n <= 12; n++) await guard.handle(wrongPassword('127.0.0.1', n));
       expect(store.blocks.size).to.equal(0);
       expect(window.failures.has('127.0.0.1')).to.equal(false);
-      expect(logged('repeated SIP authentication failures from a trunk address; not blocked')[0]).to.include({ address: '198.51.100.20' });
+    });
+
+    it('given failures against a device from a trunk provider\'s address, then they count and the address is blocked, logged as an error naming the trunk', async () => {
+      const { guard, store, logged } = guardFixture();
+      store.trunks = [{ endpoint: 'trunk-carrier', match: '203.0.113.1,198.51.100.0/24' }];
+      for (let n = 1; n <= 10; n++) await guard.handle(wrongPassword('198.51.100.20', n));
+      expect(store.blocks.get('198.51.100.20')).to.deep.include({ deny: '198.51.100.20/32', failures: 10 });
+      expect(logged('SIP address blocked')[0]).to.deep.include({ level: 'error', address: '198.51.100.20', trunks: ['trunk-carrier'] });
+    });
+
+    it('given a burst of failures delivered at once, then the ACL row is written as the threshold is crossed, before the burst\'s later events are handled', async () => {
+      const { guard, store } = guardFixture();
+      let handled = 0;
+      const deniedAfter: number[] = [];
+      store.deny = async (_address, rule) => { deniedAfter.push(handled); store.denied.push(rule); };
+      const pending: Promise<void>[] = [];
+      for (let n = 1; n <= 100; n++) {
+        handled += 1;
+        pending.push(guard.handle(wrongPassword('203.0.113.9', n)));
+      }
+      await Promise.all(pending);
+      expect(deniedAfter).to.deep.equal([10]);
+      expect(store.blocks.size).to.equal(1);
+    });
+
+    it('given a block lifted by hand, then the next run of failures blocks the address again', async () => {
+      const { guard, store, clock } = guardFixture();
+      for (let n = 1; n <= 10; n++) await guard.handle(wrongPassword('203.0.113.9', n));
+      store.blocks.clear();
+      clock.now += 10_000;
+      for (let n = 11; n <= 20; n++) await guard.handle(wrongPassword('203.0.113.9', n));
+      expect(store.blocks.size).to.equal(1);
+      expect(store.denied).to.have.length(2);
     });
 
     it('given the store failing, then the failure is logged and the next event is handled', async () => {

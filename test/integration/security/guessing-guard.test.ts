@@ -1,6 +1,7 @@
 // Password guessing over real SIP: SIPp plays the guesser from other loopback addresses (127.0.0.0/8 is all
 // local), Asterisk reports each failure over AMI to the real ARI app process, which blocks the address; Asterisk
-// then refuses it 403 while the same device registers from anywhere else. Ops list and lift blocks with the npm
+// then refuses it 403 while the same device registers from anywhere else. A trunk's inbound address is no
+// exemption: guesses from it against a device are counted and blocked like any other. Ops list and lift blocks with the npm
 // scripts; a short block is lifted by the ARI app's sweep.
 import { execFile } from 'node:child_process';
 import path from 'node:path';
@@ -12,13 +13,17 @@ import { AriAppProcess } from '../../support/ari-app-process';
 import { freeUdpPort } from '../../support/ports';
 import { runSipp } from '../../support/sipp';
 import { until } from '../../support/until';
+import { createTestAccount, removeTestAccount } from '../../support/stack';
 import { useCallFixture } from '../first-call/helpers';
+import { TrunkService } from '../../../admin-api/trunks/service';
+import { ChangeNotifier } from '../../../admin-api/notifier';
+import { createLogger } from '../../../core/logger';
 
 const PROJECT_ROOT = path.resolve(__dirname, '../../..');
 const GUESSER = '127.0.0.7';
 const TRUNK = '127.0.0.8';
 const LOOPBACK = '127.0.0.1';
-const TRUNK_IDENTIFY_ID = 'guard-test-trunk';
+const TRUNK_NAME = 'guard-test';
 const MAX_FAILURES = 10;
 
 /** REGISTERs from `localIp`; resolves with the final status Asterisk gave (200, 401 or 403). */
@@ -65,7 +70,6 @@ describe('SIP guessing guard (SIPp, Asterisk, AMI, the ARI app, MariaDB, Redis)'
   async function forget(): Promise<void> {
     await f.stack.db('sip_address_blocks').whereIn('address', addresses).del();
     await f.stack.db('ps_acls').whereIn('id', addresses.map(blockAclId)).del();
-    await f.stack.db('ps_endpoint_id_ips').where({ id: TRUNK_IDENTIFY_ID }).del();
     const window = new RedisFailureWindow(f.stack.redis, 60_000);
     for (const address of addresses) await window.reset(address);
   }
@@ -100,17 +104,34 @@ describe('SIP guessing guard (SIPp, Asterisk, AMI, the ARI app, MariaDB, Redis)'
     expect(again.stderr).to.include(`${GUESSER} is not blocked`);
   });
 
-  it('given as many failures from 127.0.0.1 (the WebRTC proxy) and from a trunk provider\'s address, then neither is blocked', async () => {
-    await f.stack.db('ps_endpoint_id_ips').insert({ id: TRUNK_IDENTIFY_ID, endpoint: TRUNK_IDENTIFY_ID, match: `203.0.113.1,${TRUNK}/32` });
-    const since = f.app.mark();
+  it('given as many failures from 127.0.0.1 (the WebRTC proxy), then it is not blocked', async () => {
     await guess(LOOPBACK, sip().username, MAX_FAILURES);
-    await guess(TRUNK, sip().username, MAX_FAILURES);
-    // The guard handles events in order and drops loopback's before anything else: once it has decided on the
-    // trunk's tenth failure, it has long seen every loopback one.
-    expect(await f.app.waitForLog('repeated SIP authentication failures from a trunk address; not blocked', since)).to.include({ address: TRUNK });
-    expect(await f.stack.db('sip_address_blocks').whereIn('address', [LOOPBACK, TRUNK])).to.have.length(0);
     expect(await registerFrom(LOOPBACK, sip().username, sip().password)).to.equal('200');
-    expect(await registerFrom(TRUNK, sip().username, sip().password)).to.equal('200');
+    expect(await f.stack.db('sip_address_blocks').where({ address: LOOPBACK })).to.have.length(0);
+  });
+
+  it('given a trunk serving another account, when 40 wrong passwords for our device come from its inbound address, then they are refused 403 after the threshold and the block names the trunk', async () => {
+    const otherAccount = await createTestAccount(f.stack, 'Guard carrier customer');
+    const trunks = new TrunkService(f.stack.db, new ChangeNotifier(f.stack.redis, createLogger('test', 'error')));
+    try {
+      // Kept by ops in a file (the only place a loopback provider is allowed); another tenant's trunk.
+      await trunks.put({ name: TRUNK_NAME, source: 'file', password: undefined, definition: {
+        provider: 'Guard test carrier', host: '192.0.2.80', port: 5060, transport: 'udp', register: false, inbound: { addresses: [TRUNK] },
+        codecs: ['ulaw'], qualifySeconds: 0, accounts: [otherAccount], numbers: [], allowPrivateAddresses: true,
+      } });
+      const since = f.app.mark();
+      const finals: string[] = [];
+      for (let attempt = 0; attempt < 40; attempt++) finals.push(await registerFrom(TRUNK, sip().username, 'guess-123456'));
+      const evaluated = finals.indexOf('403');
+      expect(evaluated, finals.join(',')).to.be.within(MAX_FAILURES, MAX_FAILURES + 1);
+      expect(finals.slice(evaluated).every((final) => final === '403'), finals.join(',')).to.equal(true);
+      expect(await registerFrom(TRUNK, sip().username, sip().password)).to.equal('403');
+      expect(await f.app.waitForLog('SIP address blocked', since)).to.deep.include({ address: TRUNK, trunks: [`trunk-${TRUNK_NAME}`], level: 'error' });
+      expect(await registerFrom(LOOPBACK, sip().username, sip().password)).to.equal('200');
+    } finally {
+      if (await trunks.find(TRUNK_NAME)) await trunks.remove(TRUNK_NAME);
+      await removeTestAccount(f.stack, otherAccount);
+    }
   });
 
   it('given a short block, then the ARI app\'s sweep lifts it when it ends', async () => {
