@@ -45,8 +45,8 @@ function prefixLength(mask: string, family: 'ipv4' | 'ipv6'): number | undefined
 }
 
 /** Trunk providers' addresses, from identify `match` values ("203.0.113.5", "198.51.100.0/24", each possibly a
- *  comma-separated list). Host names are left out: Asterisk resolves them itself, and a provider's traffic
- *  that identify matches is never challenged, so this list is a safety net rather than the main protection. */
+ *  comma-separated list). Host names are left out. Not an exemption: the guard only uses it to name the trunk
+ *  whose address it blocked. */
 export function trustedAddresses(matchValues: string[]): net.BlockList {
   const list = new net.BlockList();
   for (const entry of matchValues.flatMap((value) => value.split(','))) {
