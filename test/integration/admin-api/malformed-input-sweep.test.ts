@@ -11,6 +11,7 @@ import { expireCachedObjects } from '../../../core/asterisk/sorcery-cache';
 import type { RouteSpec } from '../../../admin-api/http/routes';
 import type { ApiClient } from '../../support/admin-api';
 import { removeAccountTree, startTestApi, type TestApi } from '../../support/admin-api';
+import { setPlatformOperator } from '../../../db/repositories/platform-operators';
 import { malformedRequests, type SweepRequest } from '../../support/malformed-requests';
 import { addUser, expectStatus } from '../identity/helpers';
 
@@ -30,6 +31,8 @@ describe('malformed-input sweep over every route', function () {
   before(async () => {
     api = await startTestApi();
     org = await api.organization('Sweep Corp');
+    // Also a platform operator: the operator routes (trunks) are swept past their access check too.
+    await setPlatformOperator(api.db, org.username, true);
     const sub = await org.api.post(`/v1/accounts/${org.accountId}/accounts`, { name: 'Sweep Phones' });
     ids.subaccountId = String(sub.body.id);
     const agent = await addUser(org.api, sub.body.id, 'agent');
