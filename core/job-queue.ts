@@ -1,21 +1,31 @@
-// The jobs the admin API enqueues and the worker runs: their names, queues and payloads (ids only, never
-// secrets), and a producer with deterministic job ids so a duplicate enqueue collapses into one job.
+// The jobs the admin API enqueues and the worker runs, declared once: each job's queue, the schema of its
+// payload (ids only, never secrets; the TypeScript type derives from it) and, for a scheduled job, its period.
+// The worker's handler map (jobs/registry.ts) is typed from this map, so a job without a handler does not
+// compile. The producer uses deterministic job ids so a duplicate enqueue collapses into one job.
+import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 
-export interface JobPayloads {
-  'email.invitation': { invitationId: number };
-  'email.onboarding': { userId: number; accountId: number };
-  'live-calls.prune': Record<string, never>;
+interface JobDeclaration {
+  queue: string;
+  payload: TSchema;
+  /** Runs on a schedule rather than on demand. */
+  everyMs?: number;
 }
 
-export type JobName = keyof JobPayloads;
-export const JOB_NAMES = ['email.invitation', 'email.onboarding', 'live-calls.prune'] as const satisfies readonly JobName[];
-export const JOB_QUEUE: Record<JobName, string> = {
-  'email.invitation': 'email',
-  'email.onboarding': 'email',
-  'live-calls.prune': 'maintenance',
-};
+const JobId = Type.Integer({ minimum: 1 });
+
+export const JOBS = {
+  'email.invitation': { queue: 'email', payload: Type.Object({ invitationId: JobId }) },
+  'email.onboarding': { queue: 'email', payload: Type.Object({ userId: JobId, accountId: JobId }) },
+  'live-calls.prune': { queue: 'maintenance', payload: Type.Object({}), everyMs: 10 * 60_000 },
+} as const satisfies Record<string, JobDeclaration>;
+
+export type JobName = keyof typeof JOBS;
+export type JobPayload<N extends JobName> = Static<(typeof JOBS)[N]['payload']>;
+export type JobPayloads = { [N in JobName]: JobPayload<N> };
+export type QueueName = (typeof JOBS)[JobName]['queue'];
+export const JOB_NAMES = Object.keys(JOBS) as JobName[];
 
 export class JobQueue {
   private readonly queues = new Map<string, Queue>();
@@ -32,7 +42,7 @@ export class JobQueue {
   }
 
   async enqueue<N extends JobName>(name: N, data: JobPayloads[N], jobId: string): Promise<void> {
-    await this.queue(JOB_QUEUE[name]).add(name, data, {
+    await this.queue(JOBS[name].queue).add(name, data, {
       jobId,
       attempts: 5,
       backoff: { type: 'exponential', delay: 1000 },
@@ -43,7 +53,7 @@ export class JobQueue {
 
   async enqueueMany<N extends JobName>(name: N, jobs: { data: JobPayloads[N]; jobId: string }[]): Promise<void> {
     if (jobs.length === 0) return;
-    await this.queue(JOB_QUEUE[name]).addBulk(jobs.map((job) => ({
+    await this.queue(JOBS[name].queue).addBulk(jobs.map((job) => ({
       name, data: job.data, opts: { jobId: job.jobId, attempts: 5, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: true, removeOnFail: 1000 },
     })));
   }

@@ -1,29 +1,45 @@
-// One map from job name to its queue and handler. Start-up fails if a declared job has no handler, so a job
-// can never be enqueued that nothing would run.
-import type { Job } from 'bullmq';
-import { JOB_NAMES, type JobName } from '../core/job-queue';
+// The worker's side of the job map (core/job-queue.ts declares each job's queue and payload): one handler per
+// job, in a map typed complete, so a declared job without a handler, or a second handler for one (a duplicate
+// key), does not compile (Immich's job.repository.ts checks the same at start-up). Handlers receive their
+// payload typed, after it was checked against the job's schema: job data comes back from Redis untyped.
+import { Value } from '@sinclair/typebox/value';
+import { UnrecoverableError, type Job } from 'bullmq';
+import { JOB_NAMES, JOBS, type JobName, type JobPayload, type QueueName } from '../core/job-queue';
 
-export { JOB_NAMES, type JobName };
+/** Runs one job. Idempotent: a job run twice (a retry, a duplicate) has the effect of running it once. */
+export type JobHandler<N extends JobName> = (data: JobPayload<N>, job: Job) => Promise<unknown>;
 
-export interface JobDefinition {
-  queue: string;
-  handler: (job: Job) => Promise<unknown>;
-  /** Runs on a schedule rather than on demand. */
-  everyMs?: number;
+export type JobHandlers = { readonly [N in JobName]: JobHandler<N> };
+
+const isJobName = (name: string): name is JobName => Object.hasOwn(JOBS, name);
+
+function run<N extends JobName>(handlers: JobHandlers, name: N, job: Job): Promise<unknown> {
+  const data: unknown = job.data ?? {};
+  const schema: (typeof JOBS)[N]['payload'] = JOBS[name].payload;
+  // A retry cannot mend a payload: fail the job at once rather than five times.
+  if (!Value.Check(schema, data)) throw new UnrecoverableError(`job ${name} has a malformed payload`);
+  const handler: JobHandler<N> = handlers[name];
+  return handler(data, job);
 }
 
-export type JobMap = Record<JobName, JobDefinition>;
-
-export function checkJobMap(map: Partial<Record<string, JobDefinition>>): asserts map is JobMap {
-  const missing = JOB_NAMES.filter((name) => !map[name]);
-  const unknown = Object.keys(map).filter((name) => !(JOB_NAMES as readonly string[]).includes(name));
-  if (missing.length > 0 || unknown.length > 0) {
-    throw new Error(`job map is inconsistent: without handler [${missing.join(', ')}], undeclared [${unknown.join(', ')}]`);
-  }
+/** The processor of a queue's worker: dispatches each job by name to its handler. */
+export function jobProcessor(handlers: JobHandlers): (job: Job) => Promise<unknown> {
+  return async (job) => {
+    // Only a job enqueued by another version of the code can carry a name this one does not know.
+    if (!isJobName(job.name)) throw new UnrecoverableError(`no handler for job ${job.name}`);
+    return run(handlers, job.name, job);
+  };
 }
 
-export function queuesOf(map: JobMap): Map<string, JobName[]> {
-  const queues = new Map<string, JobName[]>();
-  for (const name of JOB_NAMES) queues.set(map[name].queue, [...(queues.get(map[name].queue) ?? []), name]);
+/** The queues the worker serves, each with its jobs. */
+export function queuesOf(): Map<QueueName, JobName[]> {
+  const queues = new Map<QueueName, JobName[]>();
+  for (const name of JOB_NAMES) queues.set(JOBS[name].queue, [...(queues.get(JOBS[name].queue) ?? []), name]);
   return queues;
+}
+
+/** A scheduled job's period; undefined for a job that runs only when enqueued. */
+export function scheduleOf(name: JobName): number | undefined {
+  const declaration = JOBS[name];
+  return 'everyMs' in declaration ? declaration.everyMs : undefined;
 }

@@ -5,7 +5,6 @@ import { compileValidator } from '../../admin-api/http/validation';
 import { generateIdentifier, generatePassword } from '../../core/secrets';
 import { stasisRows } from '../../db/repositories/dialplan';
 import { endpointRow } from '../../db/repositories/pjsip';
-import { checkJobMap } from '../../jobs/registry';
 
 describe('generated credentials', () => {
   it('given many generated passwords, then each is 24 unambiguous symbols and none repeats', () => {
@@ -55,16 +54,5 @@ describe('request validation', () => {
       const paths = (apiError.details.fields as { path: string }[]).map((field) => field.path);
       expect(paths).to.include.members(['/extension', '/kind', '/label', '/surprise']);
     }
-  });
-});
-
-describe('job map', () => {
-  it('given a declared job without a handler, when checked at start-up, then start-up fails naming it', () => {
-    expect(() => checkJobMap({})).to.throw(/without handler \[email.invitation, email.onboarding, live-calls.prune\]/);
-  });
-
-  it('given an undeclared job, when checked, then start-up fails naming it', () => {
-    const handler = { queue: 'q', handler: async () => undefined };
-    expect(() => checkJobMap({ 'live-calls.prune': handler, 'email.invitation': handler, 'email.onboarding': handler, 'mystery.job': handler })).to.throw(/undeclared \[mystery.job\]/);
   });
 });

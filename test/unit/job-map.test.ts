@@ -1,0 +1,60 @@
+// The job map: one handler per declared job, enforced by the compiler (npm test type-checks this file), and
+// handlers receiving their payload typed and checked, never an untyped job.data.
+import { expect } from 'chai';
+import { UnrecoverableError, type Job } from 'bullmq';
+import { jobProcessor, queuesOf, scheduleOf, type JobHandlers } from '../../jobs/registry';
+
+const job = (name: string, data: unknown): Job => ({ name, data }) as Job;
+
+function recordingHandlers(): { handlers: JobHandlers; calls: unknown[] } {
+  const calls: unknown[] = [];
+  const handlers: JobHandlers = {
+    'email.invitation': async (data) => calls.push(['invitation', data.invitationId]),
+    'email.onboarding': async (data) => calls.push(['onboarding', data.userId, data.accountId]),
+    'live-calls.prune': async () => calls.push(['prune']),
+  };
+  return { handlers, calls };
+}
+
+describe('job map', () => {
+  it('given a job without a handler, a job with two, or a handler reading a field its payload lacks, then the map does not compile', () => {
+    const handler = async (): Promise<void> => undefined;
+    // @ts-expect-error live-calls.prune has no handler
+    const missing: JobHandlers = { 'email.invitation': handler, 'email.onboarding': handler };
+    const twice: JobHandlers = {
+      'email.invitation': handler, 'email.onboarding': handler, 'live-calls.prune': handler,
+      // @ts-expect-error a second handler for the same job
+      'email.invitation': handler,
+    };
+    const untyped: JobHandlers = {
+      'email.onboarding': handler, 'live-calls.prune': handler,
+      // @ts-expect-error an invitation's payload carries no userId
+      'email.invitation': async (data) => data.userId,
+    };
+    expect([missing, twice, untyped].map((map) => typeof map['email.invitation'])).to.deep.equal(['function', 'function', 'function']);
+  });
+
+  it('given jobs of each name, when processed, then each handler receives its own payload, typed', async () => {
+    const { handlers, calls } = recordingHandlers();
+    const process = jobProcessor(handlers);
+    await process(job('email.invitation', { invitationId: 7 }));
+    await process(job('email.onboarding', { userId: 3, accountId: 9 }));
+    await process(job('live-calls.prune', undefined));
+    expect(calls).to.deep.equal([['invitation', 7], ['onboarding', 3, 9], ['prune']]);
+  });
+
+  it('given a malformed payload or an undeclared job, when processed, then it fails without retries and no handler runs', async () => {
+    const { handlers, calls } = recordingHandlers();
+    const process = jobProcessor(handlers);
+    for (const bad of [job('email.invitation', { invitationId: 'x' }), job('email.onboarding', { userId: 3 }), job('mystery.job', {})]) {
+      const error = await process(bad).then(() => undefined, (caught: unknown) => caught);
+      expect(error, bad.name).to.be.instanceOf(UnrecoverableError);
+    }
+    expect(calls).to.deep.equal([]);
+  });
+
+  it('given the declared jobs, then the worker serves each queue with its jobs and schedules only the periodic one', () => {
+    expect(Object.fromEntries(queuesOf())).to.deep.equal({ email: ['email.invitation', 'email.onboarding'], maintenance: ['live-calls.prune'] });
+    expect([scheduleOf('email.invitation'), scheduleOf('live-calls.prune')]).to.deep.equal([undefined, 600_000]);
+  });
+});
