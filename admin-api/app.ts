@@ -21,12 +21,12 @@ import { healthRoutes } from './health/routes';
 import { invitationRoutes } from './invitations/routes';
 import { InvitationService } from './invitations/service';
 import { JobQueue } from '../core/job-queue';
+import type { DomainDependencies } from './domain';
 import { createHttpApp } from './http/app';
 import { mountRoutes, type RouteSpec } from './http/routes';
 import { ChangeNotifier } from './notifier';
 import { openApiRouter } from './openapi/routes';
-import { roleRoutes } from './roles/routes';
-import { RoleService } from './roles/service';
+import { rolesPlugin } from './roles/plugin';
 import { trunkRoutes } from './trunks/routes';
 import { TrunkService } from './trunks/service';
 import { userRoutes } from './users/routes';
@@ -48,11 +48,13 @@ export async function createAdminApi(deps: { config: Config; db: Database; redis
   const auth = new AuthService(db, new LoginThrottle(redis), access, config);
   const jobs = new JobQueue(redis);
   const users = new UserService(db, notifier, access, config.passwordPolicy);
+  // What each domain's plugin builds itself from (admin-api/domain.ts).
+  const domainDeps: DomainDependencies = { config, db, redis, logger, notifier, access, jobs };
   const routes: RouteSpec[] = [
     ...authRoutes(auth),
     ...meRoutes(db, access),
     ...accountRoutes(new AccountService(db, notifier, access)),
-    ...roleRoutes(new RoleService(db, access)),
+    ...rolesPlugin(domainDeps),
     // Before the user routes: /users/bulk must not be taken for /users/:userId.
     ...bulkRoutes(new BulkProvisioningService(db, notifier, jobs, config.passwordPolicy)),
     ...userRoutes(users),

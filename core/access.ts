@@ -28,6 +28,7 @@ export const PERMISSIONS = {
   // the user, users.platform_operator, set from the command line), which no role of any account can hold.
   'campaigns.manage': 'Create and manage calling campaigns',
   'calls.place': 'Place calls',
+  'calls.read_all': "See every call record of the account (others see their own, group managers their groups')",
   'quality.review': 'Score calls for quality control',
   'pages.dashboard': 'Dashboard',
   'pages.agent_workspace': 'Agent workspace',
@@ -50,14 +51,21 @@ export const ALL_PERMISSIONS = Object.keys(PERMISSIONS) as Permission[];
 export type RoleType = 'reseller' | 'customer' | 'unit';
 export type AccountKind = 'reseller' | 'organization' | 'subaccount';
 
-export interface RolePreset {
-  key: string;
+/** A role, the one declaration of its shape: a built-in preset (accountId null, presetKey set) or an account's
+ *  custom role. The roles repository returns it and the admin API's roles service hands it out. */
+export interface Role {
+  id: number;
+  accountId: number | null;
   name: string;
   type: RoleType;
   rank: number;
   permissions: Permission[];
   reachesDescendants: boolean;
+  presetKey: string | null;
 }
+
+/** A preset as declared below, before it is a row (db/repositories/roles.ts keeps the rows in line). */
+export type RolePreset = Pick<Role, 'name' | 'type' | 'rank' | 'permissions' | 'reachesDescendants'> & { key: string };
 
 /** Ranks: unit levels 1-9 (Dialer.CX), then the admin tiers, then resellers. Higher outranks lower. */
 export const RANK = { agent: 4, supervisor: 6, manager: 8, unitAdmin: 9, admin: 10, owner: 11, organizationOwner: 12, resellerAdmin: 20, resellerOwner: 21 } as const;
@@ -66,7 +74,7 @@ export const UNIT_RANK_RANGE = { min: 1, max: 9 } as const;
 const AGENT: Permission[] = ['accounts.read', 'pages.dashboard', 'pages.agent_workspace', 'pages.callbacks', 'calls.place'];
 const SUPERVISOR: Permission[] = [...AGENT, 'pages.monitoring', 'pages.recordings', 'pages.reports', 'pages.wallboard', 'users.read', 'groups.read', 'quality.review'];
 const MANAGER: Permission[] = [...SUPERVISOR, 'pages.campaigns', 'pages.lists', 'pages.contacts', 'pages.inbound', 'pages.operations', 'campaigns.manage'];
-const UNIT_ADMIN: Permission[] = [...MANAGER, 'pages.settings', 'users.manage', 'groups.manage', 'roles.read', 'devices.manage', 'numbers.read'];
+const UNIT_ADMIN: Permission[] = [...MANAGER, 'pages.settings', 'users.manage', 'groups.manage', 'roles.read', 'devices.manage', 'numbers.read', 'calls.read_all'];
 // Scale to Win: Admins run campaigns and add Admins, but manage no account settings or integrations.
 const ADMIN: Permission[] = [...UNIT_ADMIN, 'numbers.manage'];
 const OWNER: Permission[] = [...ADMIN, 'settings.manage', 'integrations.manage', 'roles.manage', 'audit.read', 'numbers.purchase'];

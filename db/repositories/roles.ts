@@ -1,16 +1,10 @@
-import { PRESETS, type Permission, type RoleType } from '../../core/access';
+// Roles: the built-in presets (account_id NULL) and each account's custom roles, returned as core's Role.
+import { PRESETS, type Permission, type Role, type RoleType } from '../../core/access';
 import type { Queryable } from '../connection';
 
-export interface RoleRecord {
-  id: number;
-  accountId: number | null;
-  name: string;
-  type: RoleType;
-  rank: number;
-  permissions: Permission[];
-  reachesDescendants: boolean;
-  presetKey: string | null;
-}
+/** @deprecated the role is core/access.ts's Role; this name stays until the users, bulk and invitations
+ *  services import Role (issue 8). */
+export type RoleRecord = Role;
 
 interface RoleRow {
   id: number | string;
@@ -27,7 +21,7 @@ export function parseJson<T>(value: unknown): T {
   return (typeof value === 'string' ? JSON.parse(value) : value) as T;
 }
 
-function toRole(row: RoleRow): RoleRecord {
+function toRole(row: RoleRow): Role {
   return {
     id: Number(row.id),
     accountId: row.account_id === null ? null : Number(row.account_id),
@@ -58,14 +52,14 @@ export async function ensurePresetRoles(db: Queryable): Promise<void> {
   }
 }
 
-export async function findPresetRole(db: Queryable, key: string): Promise<RoleRecord> {
+export async function findPresetRole(db: Queryable, key: string): Promise<Role> {
   const row = await db<RoleRow>('roles').where({ preset_key: key }).first();
   if (!row) throw new Error(`preset role ${key} is missing: run the migrations`);
   return toRole(row);
 }
 
 /** A role usable in an account: a preset, or a custom role of that account. */
-export async function findRoleForAccount(db: Queryable, roleId: number, accountId: number, options: { forUpdate?: boolean } = {}): Promise<RoleRecord | undefined> {
+export async function findRoleForAccount(db: Queryable, roleId: number, accountId: number, options: { forUpdate?: boolean } = {}): Promise<Role | undefined> {
   const query = db<RoleRow>('roles')
     .where({ id: roleId })
     .andWhere((where) => where.whereNull('account_id').orWhere('account_id', accountId))
@@ -75,12 +69,17 @@ export async function findRoleForAccount(db: Queryable, roleId: number, accountI
   return row ? toRole(row) : undefined;
 }
 
-export async function listRolesForAccount(db: Queryable, accountId: number): Promise<RoleRecord[]> {
+/** Whether the account already has a custom role of this type and name (names are unique per account and type). */
+export async function roleNameTaken(db: Queryable, accountId: number, type: RoleType, name: string): Promise<boolean> {
+  return (await db('roles').where({ account_id: accountId, type, name }).first('id')) !== undefined;
+}
+
+export async function listRolesForAccount(db: Queryable, accountId: number): Promise<Role[]> {
   const rows = await db<RoleRow>('roles').whereNull('account_id').orWhere('account_id', accountId).orderBy([{ column: 'rank', order: 'desc' }, 'name']);
   return rows.map(toRole);
 }
 
-export async function insertRole(db: Queryable, role: Omit<RoleRecord, 'id' | 'presetKey'>): Promise<RoleRecord> {
+export async function insertRole(db: Queryable, role: Omit<Role, 'id' | 'presetKey'>): Promise<Role> {
   const [id] = await db('roles').insert({
     account_id: role.accountId,
     name: role.name,
@@ -92,7 +91,7 @@ export async function insertRole(db: Queryable, role: Omit<RoleRecord, 'id' | 'p
   return { ...role, id: Number(id), presetKey: null };
 }
 
-export async function updateRole(db: Queryable, id: number, change: { name?: string; rank?: number; permissions?: Permission[] }): Promise<void> {
+export async function updateRole(db: Queryable, id: number, change: Partial<Pick<Role, 'name' | 'rank' | 'permissions'>>): Promise<void> {
   await db('roles').where({ id }).update({
     ...(change.name !== undefined ? { name: change.name } : {}),
     ...(change.rank !== undefined ? { rank: change.rank } : {}),
