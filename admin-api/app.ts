@@ -12,7 +12,7 @@ import { BulkProvisioningService } from './bulk/service';
 import { AccessCache } from './auth/access-cache';
 import { AuthService } from './auth/service';
 import { LoginThrottle } from './auth/throttle';
-import { auditRoutes } from './audit/routes';
+import { auditPlugin } from './audit/plugin';
 import { deviceRoutes } from './devices/routes';
 import { createDeviceService } from './devices/service';
 import { groupRoutes } from './groups/routes';
@@ -62,7 +62,7 @@ export async function createAdminApi(deps: { config: Config; db: Database; redis
     ...groupRoutes(new GroupService(db)),
     ...deviceRoutes(createDeviceService({ db, notifier, config, logger })),
     ...trunkRoutes(new TrunkService(db, notifier)),
-    ...auditRoutes(db),
+    ...auditPlugin(domainDeps),
   ];
   const app = createHttpApp(logger, [healthRoutes({ db, redis }), openApiRouter(routes), webPhoneRouter({ config, logger }), mountRoutes(routes, auth)], { trustProxy: config.trustProxy });
   return {

@@ -1,16 +1,16 @@
-import type { Database } from '../../db/connection';
-import { listAudit } from '../../db/repositories/audit';
-import { ID_QUERY_SCHEMA } from '../http/ids';
-import { accountOf, type RouteSpec } from '../http/routes';
+// HTTP only: which route, who may call it, which schema; then one service call and the response.
+import { accountOf, defineRoute, type RouteSpec } from '../http/routes';
+import { AUDIT_PAGE_DEFAULT_LIMIT, auditQuerySchema } from './schemas';
+import type { AuditService } from './service';
 
-export function auditRoutes(db: Database): RouteSpec[] {
+export function auditRoutes(audit: AuditService): RouteSpec[] {
   return [
-    {
+    defineRoute({
       method: 'get', path: '/v1/accounts/:accountId/audit', tag: 'audit', summary: 'Every write in the account: who, what, before and after (newest first)', access: { kind: 'account', permission: 'audit.read' },
-      query: { type: 'object', properties: { before: ID_QUERY_SCHEMA, limit: { type: 'string', pattern: '^([1-9][0-9]?|1[0-9][0-9]|200)$' } }, additionalProperties: false },
+      query: auditQuerySchema,
       handler: async (ctx, { ids, query }) => ({
-        body: { entries: await listAudit(db, accountOf(ctx).accountId, { beforeId: ids.before, limit: query.limit ? Number(query.limit) : 50 }) },
+        body: { entries: await audit.list(accountOf(ctx), { beforeId: ids.before, limit: query.limit ? Number(query.limit) : AUDIT_PAGE_DEFAULT_LIMIT }) },
       }),
-    },
+    }),
   ];
 }

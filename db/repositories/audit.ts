@@ -24,19 +24,47 @@ export async function insertAudit(db: Queryable, entry: AuditEntry): Promise<voi
   });
 }
 
-export async function listAudit(db: Queryable, accountId: number, options: { beforeId?: number; limit: number }): Promise<Record<string, unknown>[]> {
+/** An audit row as the API shows it (the account is the one asked about). */
+export type AuditRecord = Omit<AuditEntry, 'accountId' | 'entityId' | 'requestId'> & {
+  id: number;
+  entityId: string | null;
+  requestId: string | null;
+  createdAt: string;
+};
+
+/** One page of an account's audit log, newest first: `limit` rows older than `beforeId` (if given). */
+export interface AuditPage {
+  beforeId?: number;
+  limit: number;
+}
+
+interface AuditRow {
+  id: number | string;
+  actor_user_id: number | string | null;
+  action: string;
+  entity: string;
+  entity_id: string | null;
+  before: unknown;
+  after: unknown;
+  request_id: string | null;
+  created_at: Date | string;
+}
+
+const parsedJson = (value: unknown): unknown => (typeof value === 'string' ? JSON.parse(value) : value);
+
+export async function listAudit(db: Queryable, accountId: number, options: AuditPage): Promise<AuditRecord[]> {
   const query = db('audit_log').where({ account_id: accountId }).orderBy('id', 'desc').limit(options.limit);
   if (options.beforeId) query.andWhere('id', '<', options.beforeId);
-  const rows = await query.select('id', 'actor_user_id', 'action', 'entity', 'entity_id', 'before', 'after', 'request_id', 'created_at');
-  return rows.map((row: Record<string, unknown>) => ({
+  const rows = (await query.select('id', 'actor_user_id', 'action', 'entity', 'entity_id', 'before', 'after', 'request_id', 'created_at')) as AuditRow[];
+  return rows.map((row) => ({
     id: Number(row.id),
     actorUserId: row.actor_user_id === null ? null : Number(row.actor_user_id),
     action: row.action,
     entity: row.entity,
     entityId: row.entity_id,
-    before: typeof row.before === 'string' ? JSON.parse(row.before) : row.before,
-    after: typeof row.after === 'string' ? JSON.parse(row.after) : row.after,
+    before: parsedJson(row.before),
+    after: parsedJson(row.after),
     requestId: row.request_id,
-    createdAt: new Date(row.created_at as string).toISOString(),
+    createdAt: new Date(row.created_at).toISOString(),
   }));
 }
