@@ -17,7 +17,7 @@ import { deviceRoutes } from './devices/routes';
 import { createDeviceService } from './devices/service';
 import { groupRoutes } from './groups/routes';
 import { GroupService } from './groups/service';
-import { healthRoutes } from './health/routes';
+import { healthPlugin } from './health/plugin';
 import { invitationRoutes } from './invitations/routes';
 import { InvitationService } from './invitations/service';
 import { JobQueue } from '../core/job-queue';
@@ -64,7 +64,7 @@ export async function createAdminApi(deps: { config: Config; db: Database; redis
     ...trunkRoutes(new TrunkService(db, notifier)),
     ...auditPlugin(domainDeps),
   ];
-  const app = createHttpApp(logger, [healthRoutes({ db, redis }), openApiRouter(routes), webPhoneRouter({ config, logger }), mountRoutes(routes, auth)], { trustProxy: config.trustProxy });
+  const app = createHttpApp(logger, [healthPlugin(domainDeps), openApiRouter(routes), webPhoneRouter({ config, logger }), mountRoutes(routes, auth)], { trustProxy: config.trustProxy });
   return {
     app,
     routes,

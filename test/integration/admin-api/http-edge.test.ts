@@ -2,7 +2,7 @@
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { expect } from 'chai';
-import { healthRoutes } from '../../../admin-api/health/routes';
+import { healthPlugin } from '../../../admin-api/health/plugin';
 import { createHttpApp } from '../../../admin-api/http/app';
 import { createLogger } from '../../../core/logger';
 import { openTestStack, type TestStack } from '../../support/stack';
@@ -14,7 +14,7 @@ describe('admin API HTTP edge', () => {
 
   before(async () => {
     stack = await openTestStack();
-    const app = createHttpApp(createLogger('admin-api', 'error'), [healthRoutes({ db: stack.db, redis: stack.redis })]);
+    const app = createHttpApp(createLogger('admin-api', 'error'), [healthPlugin({ db: stack.db, redis: stack.redis })]);
     server = app.listen(0, '127.0.0.1');
     await new Promise((resolve) => server.once('listening', resolve));
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -30,6 +30,13 @@ describe('admin API HTTP edge', () => {
     expect(response.status).to.equal(200);
     expect(await response.json()).to.deep.equal({ status: 'ok', database: 'up', redis: 'up' });
     expect(response.headers.get('x-request-id')).to.match(/^[0-9a-f-]{36}$/);
+  });
+
+  // /health is a router beside the route table, which would refuse any query parameter with a 400.
+  it('given a query string a load balancer adds, when /health is asked, then it still answers 200', async () => {
+    const response = await fetch(`${base}/health?source=lb&ts=1`);
+    expect(response.status).to.equal(200);
+    expect(await response.json()).to.deep.equal({ status: 'ok', database: 'up', redis: 'up' });
   });
 
   it('given an unknown route, when called, then a JSON 404 with a code', async () => {
