@@ -4,7 +4,8 @@ import { expect } from 'chai';
 import { AriAppProcess } from '../../support/ari-app-process';
 import { asteriskCtl } from '../../support/asterisk-control';
 import { until } from '../../support/until';
-import { answerCalls, placeCall, useCallFixture } from '../first-call/helpers';
+import { useCallFixture } from '../../support/call-fixture';
+import { answerCalls, placeCall } from '../../support/phones';
 
 describe('ARI app resilience', function () {
   this.timeout(120_000);

@@ -8,7 +8,8 @@ import { dataAttribute, launchChromium, openTab, untilData, type BrowserTab } fr
 import type { SippAgent, SippResult } from '../../support/sipp';
 import type { DeviceProvisioning } from '../../support/stack';
 import { until } from '../../support/until';
-import { answerCalls, placeCall, useCallFixture, type Phone } from '../first-call/helpers';
+import { useCallFixture } from '../../support/call-fixture';
+import { answerCalls, placeCall, type Phone } from '../../support/phones';
 
 const BROWSER_EXTENSION = '241';
 const PHONE_EXTENSION = '242';

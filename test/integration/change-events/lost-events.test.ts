@@ -9,7 +9,7 @@ import { AriAppProcess } from '../../support/ari-app-process';
 import { createTestAccount, openTestStack, removeTestAccount, type TestStack } from '../../support/stack';
 import { TcpProxy, ThrowawayRedis } from '../../support/throwaway-services';
 import { until } from '../../support/until';
-import { provisionPhone, register, registerOrFail, type Phone } from '../first-call/helpers';
+import { provisionPhone, register, registerOrFail, type Phone } from '../../support/phones';
 
 /** Redis's id of the connection with this client name, if it is connected. */
 async function clientIdByName(redis: Redis, name: string): Promise<string | undefined> {

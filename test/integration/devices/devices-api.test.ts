@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { freeRtpPort, freeUdpPort } from '../../support/ports';
 import { RtpPeer } from '../../support/rtp-peer';
 import { until } from '../../support/until';
-import { register, type Phone } from '../first-call/helpers';
+import { register, type Phone } from '../../support/phones';
 import { addUser, expectStatus, useOrganization } from '../identity/helpers';
 
 /** Polls REGISTER until it gets the wanted final status; returns how long the change took to apply. */

@@ -1,7 +1,8 @@
 // What a caller hears when the call cannot be connected, and what the PBX refuses outright.
 import { expect } from 'chai';
 import { createTestAccount, removeTestAccount } from '../../support/stack';
-import { answerCalls, placeCall, provisionPhone, register, registerOrFail, useCallFixture, type Phone } from './helpers';
+import { useCallFixture } from '../../support/call-fixture';
+import { answerCalls, placeCall, provisionPhone, register, registerOrFail, type Phone } from '../../support/phones';
 
 describe('internal call outcomes when the callee cannot take the call', function () {
   this.timeout(60_000);

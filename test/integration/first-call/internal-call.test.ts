@@ -1,7 +1,8 @@
 import { expect } from 'chai';
 import { LiveCallStore } from '../../../core/live-calls';
 import { until } from '../../support/until';
-import { answerCalls, placeCall, useCallFixture } from './helpers';
+import { useCallFixture } from '../../support/call-fixture';
+import { answerCalls, placeCall } from '../../support/phones';
 
 describe('internal call between two devices of one account (SIPp through Asterisk into the ARI app)', function () {
   this.timeout(60_000);

@@ -6,7 +6,7 @@ import { uniqueName } from '../../support/admin-api';
 import { freeRtpPort, freeUdpPort } from '../../support/ports';
 import { RtpPeer } from '../../support/rtp-peer';
 import { until } from '../../support/until';
-import { register, type Phone } from '../first-call/helpers';
+import { register, type Phone } from '../../support/phones';
 import { addUser, expectStatus, presetRoleId, useOrganization } from './helpers';
 
 describe('people: invitations, groups, custom roles, audit, removal', function () {

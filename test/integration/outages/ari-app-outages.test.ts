@@ -5,7 +5,8 @@ import { expect } from 'chai';
 import { loadConfig } from '../../../core/config';
 import { TcpProxy } from '../../support/throwaway-services';
 import { until } from '../../support/until';
-import { answerCalls, placeCall, useCallFixture } from '../first-call/helpers';
+import { useCallFixture } from '../../support/call-fixture';
+import { answerCalls, placeCall } from '../../support/phones';
 
 describe('ARI app through MariaDB and Redis outages (SIPp through Asterisk; the app reaches both through proxies the test cuts)', function () {
   this.timeout(120_000);

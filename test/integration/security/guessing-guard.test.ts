@@ -14,7 +14,7 @@ import { freeUdpPort } from '../../support/ports';
 import { runSipp } from '../../support/sipp';
 import { until } from '../../support/until';
 import { createTestAccount, removeTestAccount } from '../../support/stack';
-import { useCallFixture } from '../first-call/helpers';
+import { useCallFixture } from '../../support/call-fixture';
 import { TrunkService } from '../../../admin-api/trunks/service';
 import { ChangeNotifier } from '../../../admin-api/notifier';
 import { createLogger } from '../../../core/logger';

@@ -10,7 +10,7 @@ import { freeRtpPort, freeUdpPort } from '../../support/ports';
 import { RtpPeer } from '../../support/rtp-peer';
 import { SippAgent } from '../../support/sipp';
 import { until } from '../../support/until';
-import { answerCalls, register, type Phone } from '../first-call/helpers';
+import { answerCalls, register, type Phone } from '../../support/phones';
 import { addUser, expectStatus, useOrganization } from '../identity/helpers';
 import { AmiClient } from '../../../core/asterisk/ami';
 import { TRUNK_TABLES } from '../../../db/repositories/trunk-rows';
