@@ -1,3 +1,4 @@
+// The account tree (reseller > organization > subaccount) and each account's settings.
 import type { Queryable } from '../connection';
 
 export type AccountKind = 'reseller' | 'organization' | 'subaccount';
@@ -32,3 +33,116 @@ export async function findAccount(db: Queryable, id: number): Promise<AccountRow
   return row ? { ...row, id: Number(row.id), parent_id: row.parent_id === null ? null : Number(row.parent_id) } : undefined;
 }
 
+export interface CallingHours {
+  start: string;
+  end: string;
+  timezone: string;
+}
+
+export interface ExportTarget {
+  kind: 's3' | 'bigquery';
+  destination: string;
+}
+
+/** An account and its settings. Export targets are an organization's alone: other kinds carry none. */
+export interface AccountRecord {
+  id: number;
+  parentId: number | null;
+  kind: AccountKind;
+  name: string;
+  defaultAreaCode: string | null;
+  callingHours: CallingHours | null;
+  callbackNumber: string | null;
+  creditsCents: number;
+  exportTargets?: ExportTarget[];
+}
+
+/** The settings an edit may change; undefined leaves a setting as it is, null clears it. */
+export interface AccountSettings {
+  name?: string;
+  defaultAreaCode?: string | null;
+  callingHours?: CallingHours | null;
+  callbackNumber?: string | null;
+  exportTargets?: ExportTarget[] | null;
+}
+
+interface AccountSettingsRow {
+  id: number | string;
+  parent_id: number | string | null;
+  kind: AccountKind;
+  name: string;
+  default_area_code: string | null;
+  calling_hours_start: string | null;
+  calling_hours_end: string | null;
+  timezone: string | null;
+  callback_number: string | null;
+  credits_cents: number | string | null;
+  export_targets: string | ExportTarget[] | null;
+}
+
+function accountRecord(row: AccountSettingsRow): AccountRecord {
+  // MariaDB's JSON is a LONGTEXT: the column arrives as text.
+  const exportTargets = typeof row.export_targets === 'string' ? (JSON.parse(row.export_targets) as ExportTarget[] | null) : row.export_targets;
+  return {
+    id: Number(row.id),
+    parentId: row.parent_id === null ? null : Number(row.parent_id),
+    kind: row.kind,
+    name: row.name,
+    defaultAreaCode: row.default_area_code ?? null,
+    // The three columns are written together (settingsColumns): a start means an end and a time zone.
+    callingHours: row.calling_hours_start ? { start: row.calling_hours_start, end: row.calling_hours_end as string, timezone: row.timezone as string } : null,
+    callbackNumber: row.callback_number ?? null,
+    creditsCents: Number(row.credits_cents ?? 0),
+    ...(row.kind === 'organization' ? { exportTargets: exportTargets ?? [] } : {}),
+  };
+}
+
+function settingsColumns(settings: AccountSettings): Record<string, unknown> {
+  const row: Record<string, unknown> = {};
+  if (settings.name !== undefined) row.name = settings.name;
+  if (settings.defaultAreaCode !== undefined) row.default_area_code = settings.defaultAreaCode;
+  if (settings.callbackNumber !== undefined) row.callback_number = settings.callbackNumber;
+  if (settings.callingHours !== undefined) {
+    row.calling_hours_start = settings.callingHours?.start ?? null;
+    row.calling_hours_end = settings.callingHours?.end ?? null;
+    row.timezone = settings.callingHours?.timezone ?? null;
+  }
+  if (settings.exportTargets !== undefined) row.export_targets = settings.exportTargets === null ? null : JSON.stringify(settings.exportTargets);
+  return row;
+}
+
+export async function findAccountRecord(db: Queryable, id: number): Promise<AccountRecord | undefined> {
+  const row = (await db('accounts').where({ id }).first()) as AccountSettingsRow | undefined;
+  return row ? accountRecord(row) : undefined;
+}
+
+/** The accounts of `ids` that exist, by id. */
+export async function listAccountRecords(db: Queryable, ids: number[]): Promise<AccountRecord[]> {
+  if (ids.length === 0) return [];
+  const rows = (await db('accounts').whereIn('id', ids).orderBy('id')) as AccountSettingsRow[];
+  return rows.map(accountRecord);
+}
+
+export async function updateAccountSettings(db: Queryable, id: number, settings: AccountSettings): Promise<void> {
+  const columns = settingsColumns(settings);
+  if (Object.keys(columns).length > 0) await db('accounts').where({ id }).update({ ...columns, updated_at: db.fn.now() });
+}
+
+export async function hasChildAccounts(db: Queryable, id: number): Promise<boolean> {
+  return (await db('accounts').where({ parent_id: id }).first('id')) !== undefined;
+}
+
+/** The users holding a membership in the account itself (not those who reach it from above). */
+export async function accountMemberUserIds(db: Queryable, id: number): Promise<number[]> {
+  return (await db('memberships').where({ account_id: id }).pluck('user_id')).map(Number);
+}
+
+/** The PJSIP endpoints of the account's devices. */
+export async function accountDeviceEndpoints(db: Queryable, id: number): Promise<string[]> {
+  return (await db('devices').where({ account_id: id }).pluck('endpoint_id')) as string[];
+}
+
+/** Deletes the account row; what hangs off it by foreign key goes with it. */
+export async function deleteAccount(db: Queryable, id: number): Promise<void> {
+  await db('accounts').where({ id }).delete();
+}
