@@ -1,0 +1,6 @@
+// Wires the /v1/me domain.
+import type { DomainPlugin } from '../domain';
+import { meRoutes } from './routes';
+import { MeService } from './service';
+
+export const mePlugin: DomainPlugin = ({ db, access }) => meRoutes(new MeService(db, access));
