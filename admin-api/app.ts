@@ -4,8 +4,7 @@ import type { Redis } from 'ioredis';
 import type { Config } from '../core/config';
 import type { Logger } from '../core/logger';
 import type { Database } from '../db/connection';
-import { accountRoutes, meRoutes } from './accounts/routes';
-import { AccountService } from './accounts/service';
+import { accountsPlugin } from './accounts/plugin';
 import { authRoutes } from './auth/routes';
 import { bulkRoutes } from './bulk/routes';
 import { BulkProvisioningService } from './bulk/service';
@@ -18,6 +17,7 @@ import { createDeviceService } from './devices/service';
 import { groupRoutes } from './groups/routes';
 import { GroupService } from './groups/service';
 import { healthPlugin } from './health/plugin';
+import { mePlugin } from './me/plugin';
 import { invitationRoutes } from './invitations/routes';
 import { InvitationService } from './invitations/service';
 import { JobQueue } from '../core/job-queue';
@@ -52,8 +52,8 @@ export async function createAdminApi(deps: { config: Config; db: Database; redis
   const domainDeps: DomainDependencies = { config, db, redis, logger, notifier, access, jobs };
   const routes: RouteSpec[] = [
     ...authRoutes(auth),
-    ...meRoutes(db, access),
-    ...accountRoutes(new AccountService(db, notifier, access)),
+    ...mePlugin(domainDeps),
+    ...accountsPlugin(domainDeps),
     ...rolesPlugin(domainDeps),
     // Before the user routes: /users/bulk must not be taken for /users/:userId.
     ...bulkRoutes(new BulkProvisioningService(db, notifier, jobs, config.passwordPolicy)),

@@ -1,53 +1,49 @@
+// Request shapes of the accounts domain. Each schema is both what ajv validates and, through Static, the type the
+// handler and the service receive: the two cannot drift.
+import { Type, type Static, type TSchema, type TUnsafe } from '@sinclair/typebox';
 import { singleLineText } from '../http/text-safety';
-const settingsProperties = {
-  defaultAreaCode: { type: ['string', 'null'], pattern: '^[2-9][0-9]{2}$' },
-  callingHours: {
-    type: ['object', 'null'],
-    properties: {
-      start: { type: 'string', pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$' },
-      end: { type: 'string', pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$' },
-      timezone: { type: 'string', format: 'iana-timezone', maxLength: 64 },
-    },
-    required: ['start', 'end', 'timezone'],
-    additionalProperties: false,
-  },
-  callbackNumber: { type: ['string', 'null'], pattern: '^\\+[1-9][0-9]{6,14}$' },
-} as const;
 
-export const updateAccountSchema = {
-  type: 'object',
-  properties: {
-    name: singleLineText(120),
-    ...settingsProperties,
-    exportTargets: {
-      type: ['array', 'null'],
-      items: {
-        type: 'object',
-        properties: {
-          kind: { type: 'string', enum: ['s3', 'bigquery'] },
-          destination: { type: 'string', minLength: 1, maxLength: 500 },
-        },
-        required: ['kind', 'destination'],
-        additionalProperties: false,
-      },
-      maxItems: 10,
-    },
-  },
-  additionalProperties: false,
-  minProperties: 1,
-} as const;
+const CLOCK_TIME = '^([01][0-9]|2[0-3]):[0-5][0-9]$';
 
-export const createChildAccountSchema = {
-  type: 'object',
-  properties: { name: singleLineText(120), ...settingsProperties },
-  required: ['name'],
-  additionalProperties: false,
-} as const;
-
-export interface AccountSettingsInput {
-  name?: string;
-  defaultAreaCode?: string | null;
-  callingHours?: { start: string; end: string; timezone: string } | null;
-  callbackNumber?: string | null;
-  exportTargets?: { kind: 's3' | 'bigquery'; destination: string }[] | null;
+/** `schema` or null as one JSON Schema type list: a wrong value is told one problem, where a union with
+ *  Type.Null() would add "must be null" and "must match a schema in anyOf" to every answer. */
+function orNull<T extends TSchema & { type: string }>(schema: T): TUnsafe<Static<T> | null> {
+  return Type.Unsafe<Static<T> | null>({ ...schema, type: [schema.type, 'null'] });
 }
+
+const settingsFields = {
+  defaultAreaCode: orNull(Type.String({ pattern: '^[2-9][0-9]{2}$' })),
+  callingHours: orNull(
+    Type.Object(
+      {
+        start: Type.String({ pattern: CLOCK_TIME }),
+        end: Type.String({ pattern: CLOCK_TIME }),
+        timezone: Type.String({ format: 'iana-timezone', maxLength: 64 }),
+      },
+      { additionalProperties: false },
+    ),
+  ),
+  callbackNumber: orNull(Type.String({ pattern: '^\\+[1-9][0-9]{6,14}$' })),
+};
+
+const EXPORT_KINDS = ['s3', 'bigquery'] as const;
+
+// Type.Unsafe keeps the plain `enum` (ajv then lists the allowed values) while typing the value as the union.
+const exportTarget = Type.Object(
+  { kind: Type.Unsafe<(typeof EXPORT_KINDS)[number]>({ type: 'string', enum: EXPORT_KINDS }), destination: Type.String({ minLength: 1, maxLength: 500 }) },
+  { additionalProperties: false },
+);
+
+/** Edits an account's settings; an organization's name and export targets need organization.manage. */
+export const updateAccountSchema = Type.Partial(
+  Type.Object({ name: singleLineText(120), ...settingsFields, exportTargets: orNull(Type.Array(exportTarget, { maxItems: 10 })) }),
+  { additionalProperties: false, minProperties: 1 },
+);
+export type UpdateAccountInput = Static<typeof updateAccountSchema>;
+
+/** An account below the caller's: its kind follows from the parent's, so only its name and settings are given. */
+export const createChildAccountSchema = Type.Object(
+  { name: singleLineText(120), ...Type.Partial(Type.Object(settingsFields)).properties },
+  { additionalProperties: false },
+);
+export type CreateChildAccountInput = Static<typeof createChildAccountSchema>;
