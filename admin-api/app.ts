@@ -12,8 +12,7 @@ import { AccessCache } from './auth/access-cache';
 import { AuthService } from './auth/service';
 import { LoginThrottle } from './auth/throttle';
 import { auditPlugin } from './audit/plugin';
-import { deviceRoutes } from './devices/routes';
-import { createDeviceService } from './devices/service';
+import { devicesPlugin } from './devices/plugin';
 import { groupRoutes } from './groups/routes';
 import { GroupService } from './groups/service';
 import { healthPlugin } from './health/plugin';
@@ -60,7 +59,7 @@ export async function createAdminApi(deps: { config: Config; db: Database; redis
     ...userRoutes(users),
     ...invitationRoutes(new InvitationService(db, jobs, users, access, config.passwordPolicy)),
     ...groupRoutes(new GroupService(db)),
-    ...deviceRoutes(createDeviceService({ db, notifier, config, logger })),
+    ...devicesPlugin(domainDeps),
     ...trunkRoutes(new TrunkService(db, notifier)),
     ...auditPlugin(domainDeps),
   ];

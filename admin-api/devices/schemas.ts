@@ -1,43 +1,33 @@
-import type { JSONSchemaType } from 'ajv';
+// Request shapes of the devices domain. Each schema is both what ajv validates and, through Static, the type the
+// handler and the service receive: the two cannot drift.
+import { Type, type Static } from '@sinclair/typebox';
 import type { DeviceKind } from '../../db/repositories/pjsip';
-import { SINGLE_LINE_PATTERN } from '../http/text-safety';
+import { ID_QUERY_SCHEMA, ID_SCHEMA } from '../http/ids';
+import { singleLineText } from '../http/text-safety';
 
 // Internal extensions: 2 to 6 digits, not starting with 0 (reserved for the outside line).
 export const EXTENSION_PATTERN = '^[1-9][0-9]{1,5}$';
 
-export interface CreateDeviceInput {
-  extension: string;
-  label: string;
-  kind: DeviceKind;
-  userId?: number;
-}
+const label = singleLineText(120);
 
-export const createDeviceSchema: JSONSchemaType<CreateDeviceInput> = {
-  type: 'object',
-  properties: {
-    extension: { type: 'string', pattern: EXTENSION_PATTERN },
-    label: { type: 'string', minLength: 1, maxLength: 120, pattern: SINGLE_LINE_PATTERN },
-    kind: { type: 'string', enum: ['desk_phone', 'softphone', 'webrtc'] },
-    // The user whose device this is; removing the user from the account disables it.
-    userId: { type: 'integer', minimum: 1, maximum: Number.MAX_SAFE_INTEGER, nullable: true },
-  },
-  required: ['extension', 'label', 'kind'],
-  additionalProperties: false,
-};
+export const createDeviceSchema = Type.Object({
+  extension: Type.String({ pattern: EXTENSION_PATTERN }),
+  label,
+  // A plain enum (ajv then lists the allowed values), typed as the repository's union.
+  kind: Type.Unsafe<DeviceKind>({ type: 'string', enum: ['desk_phone', 'softphone', 'webrtc'] }),
+  // The user whose device this is; removing the user from the account disables it. null: nobody's.
+  userId: Type.Optional(Type.Union([ID_SCHEMA, Type.Null()])),
+}, { additionalProperties: false });
+export type CreateDeviceInput = Static<typeof createDeviceSchema>;
 
-export interface UpdateDeviceInput {
-  label?: string;
-  enabled?: boolean;
-}
+export const updateDeviceSchema = Type.Object({
+  label: Type.Optional(label),
+  // A disabled device is refused at once (its registration is dropped); enabling lets it register again.
+  enabled: Type.Optional(Type.Boolean()),
+}, { additionalProperties: false, minProperties: 1 });
+export type UpdateDeviceInput = Static<typeof updateDeviceSchema>;
 
-// Not JSONSchemaType: it demands `nullable` on optional fields, and a null label or state is no change we take.
-export const updateDeviceSchema = {
-  type: 'object',
-  properties: {
-    label: { type: 'string', minLength: 1, maxLength: 120, pattern: SINGLE_LINE_PATTERN },
-    // A disabled device is refused at once (its registration is dropped); enabling lets it register again.
-    enabled: { type: 'boolean' },
-  },
-  additionalProperties: false,
-  minProperties: 1,
-} as const;
+export const deviceListQuery = Type.Object({ userId: Type.Optional(ID_QUERY_SCHEMA) }, { additionalProperties: false });
+
+// Device passwords are always generated: a chosen one is refused rather than silently ignored.
+export const noFieldsSchema = Type.Object({}, { additionalProperties: false });

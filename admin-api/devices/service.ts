@@ -4,15 +4,18 @@ import type { Config } from '../../core/config';
 import { generateIdentifier, generatePassword } from '../../core/secrets';
 import type { Database } from '../../db/connection';
 import { findAccount } from '../../db/repositories/accounts';
-import { effectiveMembership } from '../../db/repositories/memberships';
-import { countDevicesWithExtension, deleteDeviceRow, findDevice, insertDevice, listDevices, updateDeviceRow, type DeviceRow } from '../../db/repositories/devices';
+import { effectiveMembership, findMembership } from '../../db/repositories/memberships';
+import {
+  countDevicesWithExtension, deleteDeviceRow, findDevice, insertDevice, listDevices, setDeviceCallerId, updateDeviceRow, type DeviceRow,
+} from '../../db/repositories/devices';
 import { putStasisRoutes, removeRoute, type StasisRoute } from '../../db/repositories/dialplan';
-import { authPassword, callerIdOf, deleteDeviceEndpoints, insertDeviceEndpoints, replaceAuthPassword, setEndpointsEnabled, type DeviceKind } from '../../db/repositories/pjsip';
-import { createError, notFound } from '../http/errors';
-import type { RequestContext } from '../http/routes';
-import { compileValidator } from '../http/validation';
+import {
+  authPassword, deleteDeviceEndpoints, insertDeviceEndpoints, replaceAuthPassword, setEndpointsEnabled, type DeviceKind,
+} from '../../db/repositories/pjsip';
 import type { ChangeNotifier } from '../notifier';
-import { createDeviceSchema, type UpdateDeviceInput } from './schemas';
+import type { AccountScope, AuditWriter, UserScope } from '../scope';
+import { deviceErrors } from './errors';
+import type { CreateDeviceInput, UpdateDeviceInput } from './schemas';
 import { RegistrationReader, type Registration } from './registration';
 import { AriRest } from '../../core/ari/rest';
 import type { Logger } from '../../core/logger';
@@ -45,15 +48,10 @@ export interface DeviceProvisioning extends DeviceView {
   sip: SipSettings;
 }
 
-const validateCreate = compileValidator(createDeviceSchema);
-
 /** The dialplan route of an internal extension: a call to it rings the extension's devices. */
 export function internalRoute(context: string, accountId: number, extension: string): StasisRoute {
   return { context, exten: extension, flow: 'internal', args: [accountId, extension] };
 }
-
-/** Writes the request's audit row inside the service's transaction (RequestContext.audit). */
-export type Auditor = RequestContext['audit'];
 
 export class DeviceService {
   constructor(
@@ -63,17 +61,16 @@ export class DeviceService {
     private readonly sip: Config['sip'],
   ) {}
 
-  async create(accountId: number, body: unknown, audit?: Auditor): Promise<DeviceProvisioning> {
-    const input = validateCreate(body);
+  async create(scope: AccountScope, input: CreateDeviceInput): Promise<DeviceProvisioning> {
+    const { accountId } = scope;
+    const userId = input.userId ?? undefined;
     const endpointId = generateIdentifier('d');
     const password = generatePassword();
     const deviceId = await this.db.transaction(async (trx) => {
       const account = await findAccount(trx, accountId);
-      if (!account) throw notFound('account', accountId);
-      if (input.userId !== undefined && !(await trx('memberships').where({ account_id: accountId, user_id: input.userId }).first('id'))) {
-        throw createError('USER_NOT_IN_ACCOUNT', 422, `User ${input.userId} is not a member of this account.`, { fields: [{ path: '/userId', message: 'is not a member of this account' }] });
-      }
-      const id = await insertDevice(trx, { accountId, extension: input.extension, label: input.label, kind: input.kind, endpointId, userId: input.userId });
+      if (!account) throw deviceErrors.accountNotFound(accountId);
+      if (userId !== undefined && !(await findMembership(trx, userId, accountId))) throw deviceErrors.userNotInAccount(userId);
+      const id = await insertDevice(trx, { accountId, extension: input.extension, label: input.label, kind: input.kind, endpointId, userId });
       await insertDeviceEndpoints(trx, [{
         endpointId,
         password,
@@ -83,19 +80,20 @@ export class DeviceService {
         callerIdNumber: input.extension,
       }]);
       await putStasisRoutes(trx, [internalRoute(account.dialplan_context, accountId, input.extension)]);
-      await audit?.(trx, { action: 'device.create', entity: 'device', entityId: id, after: { ...input, sipUsername: endpointId } });
+      await scope.audit(trx, { action: 'device.create', entity: 'device', entityId: id, after: { ...input, sipUsername: endpointId } });
       return id;
     });
     await this.notifier.devicesChanged(accountId, [endpointId], { created: true });
-    return this.provisioning(accountId, deviceId);
+    return this.provisioning(scope, deviceId);
   }
 
-  async list(accountId: number, filter: { userId?: number } = {}): Promise<DeviceView[]> {
-    return this.views(await listDevices(this.db, { accountId, userId: filter.userId }));
+  async list(scope: AccountScope, filter: { userId?: number } = {}): Promise<DeviceView[]> {
+    return this.views(await listDevices(this.db, { accountId: scope.accountId, userId: filter.userId }));
   }
 
-  /** A user's own devices in every account, with what each phone needs to register. */
-  async listOwn(userId: number): Promise<DeviceProvisioning[]> {
+  /** The caller's own devices in every account, with what each phone needs to register. */
+  async listOwn(scope: UserScope): Promise<DeviceProvisioning[]> {
+    const userId = scope.actor.user.id;
     const rows = await listDevices(this.db, { userId });
     const accountIds = [...new Set(rows.map((row) => Number(row.account_id)))];
     const held = await Promise.all(accountIds.map(async (accountId) => ((await this.isActiveMember(userId, accountId)) ? accountId : undefined)));
@@ -108,8 +106,12 @@ export class DeviceService {
     return (await effectiveMembership(this.db, userId, accountId)) !== undefined;
   }
 
-  async provisioning(accountId: number, deviceId: number, userId?: number): Promise<DeviceProvisioning> {
-    const [provisioned] = await this.withSettings([await this.require(accountId, deviceId, userId)]);
+  async provisioning(scope: AccountScope, deviceId: number): Promise<DeviceProvisioning> {
+    return this.provisioned(await this.require(scope.accountId, deviceId));
+  }
+
+  private async provisioned(device: DeviceRow): Promise<DeviceProvisioning> {
+    const [provisioned] = await this.withSettings([device]);
     return provisioned!;
   }
 
@@ -119,35 +121,45 @@ export class DeviceService {
     return views.map((view, index) => ({ ...view, sip: this.sipSettings(rows[index]!, passwords[index] ?? '') }));
   }
 
-  async update(accountId: number, deviceId: number, change: UpdateDeviceInput, audit?: Auditor): Promise<DeviceView> {
-    const device = await this.require(accountId, deviceId);
+  async update(scope: AccountScope, deviceId: number, change: UpdateDeviceInput): Promise<DeviceView> {
+    const device = await this.require(scope.accountId, deviceId);
     await this.db.transaction(async (trx) => {
       await updateDeviceRow(trx, deviceId, change);
       if (change.enabled !== undefined) await setEndpointsEnabled(trx, [device.endpoint_id], change.enabled);
-      if (change.label !== undefined) await trx('ps_endpoints').where({ id: device.endpoint_id }).update({ callerid: callerIdOf(change.label, device.extension) });
-      await audit?.(trx, { action: 'device.update', entity: 'device', entityId: deviceId, before: { label: device.label, enabled: Boolean(device.enabled) }, after: change });
+      if (change.label !== undefined) await setDeviceCallerId(trx, device.endpoint_id, change.label, device.extension);
+      await scope.audit(trx, { action: 'device.update', entity: 'device', entityId: deviceId, before: { label: device.label, enabled: Boolean(device.enabled) }, after: change });
     });
-    await this.notifier.devicesChanged(accountId, [device.endpoint_id]);
-    const [view] = await this.views([(await findDevice(this.db, deviceId))!]);
+    await this.notifier.devicesChanged(scope.accountId, [device.endpoint_id]);
+    const [view] = await this.views([await this.require(scope.accountId, deviceId)]);
     return view!;
   }
 
   /** A new generated password; the old one stops working for the next REGISTER or call. */
-  async rotatePassword(accountId: number, deviceId: number, options: { userId?: number; audit?: Auditor } = {}): Promise<DeviceProvisioning> {
-    const { userId, audit } = options;
-    const device = await this.require(accountId, deviceId, userId);
+  async rotatePassword(scope: AccountScope, deviceId: number): Promise<DeviceProvisioning> {
+    return this.rotate(scope.audit, await this.require(scope.accountId, deviceId));
+  }
+
+  /** The same for the caller's own device: found only while the device is theirs and they are an active member
+   *  of its account. The audit row names the device's account (the route has none of its own). */
+  async rotateOwnPassword(scope: UserScope, accountId: number, deviceId: number): Promise<DeviceProvisioning> {
+    const device = await this.require(accountId, deviceId, scope.actor.user.id);
+    return this.rotate((db, entry) => scope.audit(db, { ...entry, accountId }), device);
+  }
+
+  private async rotate(audit: AuditWriter, device: DeviceRow): Promise<DeviceProvisioning> {
+    const deviceId = Number(device.id);
     await this.db.transaction(async (trx) => {
       await replaceAuthPassword(trx, device.endpoint_id, generatePassword());
-      await audit?.(trx, { action: 'device.rotate_password', entity: 'device', entityId: deviceId });
+      await audit(trx, { action: 'device.rotate_password', entity: 'device', entityId: deviceId });
     });
-    await this.notifier.devicesChanged(accountId, [device.endpoint_id]);
-    return this.provisioning(accountId, deviceId, userId);
+    await this.notifier.devicesChanged(Number(device.account_id), [device.endpoint_id]);
+    return this.provisioned(device);
   }
 
   private async require(accountId: number, deviceId: number, userId?: number): Promise<DeviceRow> {
     const device = await findDevice(this.db, deviceId);
     const owned = userId === undefined || (Number(device?.user_id) === userId && (await this.isActiveMember(userId, accountId)));
-    if (!device || Number(device.account_id) !== accountId || !owned) throw notFound('device', deviceId);
+    if (!device || Number(device.account_id) !== accountId || !owned) throw deviceErrors.notFound(deviceId);
     return device;
   }
 
@@ -172,12 +184,13 @@ export class DeviceService {
     return { ...common, port: this.sip.port, transport: 'udp' };
   }
 
-  async remove(accountId: number, deviceId: number, audit?: Auditor): Promise<void> {
+  async remove(scope: AccountScope, deviceId: number): Promise<void> {
+    const { accountId } = scope;
     const device = await this.require(accountId, deviceId);
     await this.db.transaction(async (trx) => {
       await deleteDeviceEndpoints(trx, [device.endpoint_id]);
       await deleteDeviceRow(trx, deviceId);
-      await audit?.(trx, { action: 'device.delete', entity: 'device', entityId: deviceId, before: { extension: device.extension, label: device.label, sipUsername: device.endpoint_id } });
+      await scope.audit(trx, { action: 'device.delete', entity: 'device', entityId: deviceId, before: { extension: device.extension, label: device.label, sipUsername: device.endpoint_id } });
       if ((await countDevicesWithExtension(trx, accountId, device.extension)) === 0) {
         const account = await findAccount(trx, accountId);
         if (account) await removeRoute(trx, account.dialplan_context, device.extension);

@@ -1,3 +1,4 @@
+import { callerIdOf } from '../../core/asterisk/caller-id';
 import { insertInChunks, type Queryable } from '../connection';
 import type { DeviceKind } from './pjsip';
 
@@ -85,4 +86,9 @@ export async function listDevices(db: Queryable, where: { accountId?: number; us
 
 export async function updateDeviceRow(db: Queryable, id: number, change: { label?: string; enabled?: boolean }): Promise<void> {
   if (Object.keys(change).length > 0) await db('devices').where({ id }).update({ ...change, updated_at: db.fn.now() });
+}
+
+/** A renamed device: the caller ID its endpoint presents follows its label. */
+export async function setDeviceCallerId(db: Queryable, endpointId: string, label: string, extension: string): Promise<void> {
+  await db('ps_endpoints').where({ id: endpointId }).update({ callerid: callerIdOf(label, extension) });
 }

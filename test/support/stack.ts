@@ -2,13 +2,32 @@
 // API, and the project's own services to provision accounts and devices (never hand-written SQL).
 import { Redis } from 'ioredis';
 import { AccountService } from '../../admin-api/accounts/service';
-import { createDeviceService, type DeviceProvisioning, type DeviceService } from '../../admin-api/devices/service';
+import type { CreateDeviceInput, UpdateDeviceInput } from '../../admin-api/devices/schemas';
+import { createDeviceService, type DeviceProvisioning, type DeviceService, type DeviceView } from '../../admin-api/devices/service';
 import { ChangeNotifier } from '../../admin-api/notifier';
 import { AriRest } from '../../core/ari/rest';
 import { CHANGES_APPLIED_CHANNEL, type ChangeApplied } from '../../core/change-events';
 import { loadConfig, type Config } from '../../core/config';
 import { createLogger } from '../../core/logger';
 import { openDatabase, type Database } from '../../db/connection';
+import { systemAccountScope } from './system-scope';
+
+/** The device service as fixtures call it: by account id, acting as the system there (system-scope.ts). */
+export interface FixtureDevices {
+  create(accountId: number, input: CreateDeviceInput): Promise<DeviceProvisioning>;
+  update(accountId: number, deviceId: number, change: UpdateDeviceInput): Promise<DeviceView>;
+  rotatePassword(accountId: number, deviceId: number): Promise<DeviceProvisioning>;
+  remove(accountId: number, deviceId: number): Promise<void>;
+}
+
+export function fixtureDevices(service: DeviceService): FixtureDevices {
+  return {
+    create: (accountId, input) => service.create(systemAccountScope(accountId), input),
+    update: (accountId, deviceId, change) => service.update(systemAccountScope(accountId), deviceId, change),
+    rotatePassword: (accountId, deviceId) => service.rotatePassword(systemAccountScope(accountId), deviceId),
+    remove: (accountId, deviceId) => service.remove(systemAccountScope(accountId), deviceId),
+  };
+}
 
 export interface TestStack {
   config: Config;
@@ -16,7 +35,7 @@ export interface TestStack {
   redis: Redis;
   ari: AriRest;
   accounts: AccountService;
-  devices: DeviceService;
+  devices: FixtureDevices;
   /** Resolves when the ARI app reports that Asterisk applied the change with this id. */
   applied(changeId: string, timeoutMs?: number): Promise<ChangeApplied>;
   close(): Promise<void>;
@@ -47,7 +66,7 @@ export async function openTestStack(options: { redisPort?: number } = {}): Promi
     redis,
     ari: new AriRest({ baseUrl: config.ari.url, username: config.ari.username, password: config.ari.password }),
     accounts: new AccountService(db, notifier),
-    devices: createDeviceService({ db, notifier, config, logger }),
+    devices: fixtureDevices(createDeviceService({ db, notifier, config, logger })),
     applied(changeId, timeoutMs = 10_000) {
       const known = seen.get(changeId);
       if (known) return Promise.resolve(known);

@@ -102,6 +102,19 @@ describe('devices over the admin API (HTTP, MariaDB, Asterisk, SIPp)', function 
     expect(afterCount).to.deep.equal(before);
   });
 
+  it('given userId null, when a device is created, then it is nobody\'s; given the owner rotating their own, then the account\'s audit names them', async () => {
+    const spare = await f.org.api.post(`/v1/accounts/${f.subaccountId}/devices`, { extension: '304', label: 'Spare', kind: 'softphone', userId: null });
+    expectStatus(spare, 201);
+    expect(spare.body.userId).to.equal(null);
+    expectStatus(await f.org.api.delete(`/v1/accounts/${f.subaccountId}/devices/${spare.body.id}`), 204);
+    const own = await agent.api.post(`/v1/me/accounts/${f.subaccountId}/devices/${deviceId}/password`);
+    expectStatus(own, 200);
+    phone.device = own.body;
+    const audit = await f.org.api.get(`/v1/accounts/${f.subaccountId}/audit`);
+    const rotations = audit.body.entries.filter((entry: { action: string; entityId: string }) => entry.action === 'device.rotate_password' && String(entry.entityId) === String(deviceId));
+    expect(rotations.map((entry: { actorUserId: number }) => entry.actorUserId)).to.include(agent.id);
+  });
+
   it('given the device deleted, then its next REGISTER is refused within a second and the audit log names each change', async () => {
     expectStatus(await f.org.api.delete(`/v1/accounts/${f.subaccountId}/devices/${deviceId}`), 204);
     expect(await registerUntil(phone, ['401', '403'])).to.be.below(1000);
