@@ -41,11 +41,17 @@ export interface RouteInput {
   id(name: string): number;
   query: Record<string, unknown>;
   rawBody?: string;
+  /** Content negotiation: the best of `types` for the request's Accept header (the first when it has none). */
+  accepts(types: string[]): string | false;
 }
 
 export interface RouteResult {
   status?: number;
   body?: unknown;
+  /** A response that is not JSON (a CSV download): sent as is with its content type, instead of `body`. */
+  text?: string;
+  contentType?: string;
+  headers?: Record<string, string>;
 }
 
 export interface RouteSpec {
@@ -195,9 +201,12 @@ function routeHandler(spec: RouteSpec, resolver: AccessResolver): RequestHandler
         if (value === undefined) throw new Error(`route ${spec.path} has no id parameter ${name}`);
         return value;
       };
-      const result = await spec.handler(ctx, { body, params: req.params as Record<string, string>, ids, id, query, rawBody });
+      const accepts = (types: string[]): string | false => req.accepts(types);
+      const result = await spec.handler(ctx, { body, params: req.params as Record<string, string>, ids, id, query, rawBody, accepts });
       const status = result.status ?? spec.successStatus ?? 200;
-      if (result.body === undefined) res.status(status).end();
+      if (result.headers) res.set(result.headers);
+      if (result.text !== undefined) res.status(status).type(result.contentType ?? 'text/plain').send(result.text);
+      else if (result.body === undefined) res.status(status).end();
       else res.status(status).json(result.body);
     } catch (error) {
       next(error);
