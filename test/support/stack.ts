@@ -10,9 +10,10 @@ import { CHANGES_APPLIED_CHANNEL, type ChangeApplied } from '../../core/change-e
 import { loadConfig, type Config } from '../../core/config';
 import { createLogger } from '../../core/logger';
 import { openDatabase, type Database } from '../../db/connection';
-import { systemAccountScope } from './system-scope';
+import { systemAccountScope } from '../../admin-api/system-scope';
+import type { Logger } from '../../core/logger';
 
-/** The device service as fixtures call it: by account id, acting as the system there (system-scope.ts). */
+/** The device service as fixtures call it: by account id, acting as the system there (admin-api/system-scope.ts). */
 export interface FixtureDevices {
   create(accountId: number, input: CreateDeviceInput): Promise<DeviceProvisioning>;
   update(accountId: number, deviceId: number, change: UpdateDeviceInput): Promise<DeviceView>;
@@ -20,12 +21,13 @@ export interface FixtureDevices {
   remove(accountId: number, deviceId: number): Promise<void>;
 }
 
-export function fixtureDevices(service: DeviceService): FixtureDevices {
+export function fixtureDevices(service: DeviceService, log: Logger): FixtureDevices {
+  const scope = (accountId: number) => systemAccountScope(accountId, 'test-fixture', log);
   return {
-    create: (accountId, input) => service.create(systemAccountScope(accountId), input),
-    update: (accountId, deviceId, change) => service.update(systemAccountScope(accountId), deviceId, change),
-    rotatePassword: (accountId, deviceId) => service.rotatePassword(systemAccountScope(accountId), deviceId),
-    remove: (accountId, deviceId) => service.remove(systemAccountScope(accountId), deviceId),
+    create: (accountId, input) => service.create(scope(accountId), input),
+    update: (accountId, deviceId, change) => service.update(scope(accountId), deviceId, change),
+    rotatePassword: (accountId, deviceId) => service.rotatePassword(scope(accountId), deviceId),
+    remove: (accountId, deviceId) => service.remove(scope(accountId), deviceId),
   };
 }
 
@@ -66,7 +68,7 @@ export async function openTestStack(options: { redisPort?: number } = {}): Promi
     redis,
     ari: new AriRest({ baseUrl: config.ari.url, username: config.ari.username, password: config.ari.password }),
     accounts: new AccountService(db, notifier),
-    devices: fixtureDevices(createDeviceService({ db, notifier, config, logger })),
+    devices: fixtureDevices(createDeviceService({ db, notifier, config, logger }), logger),
     applied(changeId, timeoutMs = 10_000) {
       const known = seen.get(changeId);
       if (known) return Promise.resolve(known);

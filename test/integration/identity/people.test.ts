@@ -98,7 +98,7 @@ describe('people: invitations, groups, custom roles, audit, removal', function (
 
   it("given a user with a registered SIP phone, when removed from the account, then their token stops working and their phone is refused at once", async () => {
     const agent = await addUser(f.org.api, f.subaccountId, 'agent');
-    const devices = fixtureDevices(createDeviceService({ db: f.api.db, notifier: f.api.notifier, config: f.api.config, logger: f.api.logger }));
+    const devices = fixtureDevices(createDeviceService({ db: f.api.db, notifier: f.api.notifier, config: f.api.config, logger: f.api.logger }), f.api.logger);
     const device = await devices.create(f.subaccountId, { extension: '501', label: 'Agent desk', kind: 'desk_phone', userId: agent.id });
     const rtp = new RtpPeer(await freeRtpPort());
     const phone: Phone = { device, uasPort: await freeUdpPort(), rtp };
