@@ -2,6 +2,7 @@
 // handler and the service receive: the two cannot drift.
 import { Type, type Static, type TSchema, type TUnsafe } from '@sinclair/typebox';
 import { singleLineText } from '../http/text-safety';
+import { SUPPORTED_COUNTRIES } from '../../core/dialing/countries';
 
 const CLOCK_TIME = '^([01][0-9]|2[0-3]):[0-5][0-9]$';
 
@@ -10,6 +11,16 @@ const CLOCK_TIME = '^([01][0-9]|2[0-3]):[0-5][0-9]$';
 function orNull<T extends TSchema & { type: string }>(schema: T): TUnsafe<Static<T> | null> {
   return Type.Unsafe<Static<T> | null>({ ...schema, type: [schema.type, 'null'] });
 }
+
+/** Outbound dialing (issue 9): the prefix for an outside line, the countries international calls may reach
+ *  (those core/dialing/countries.ts knows), the emergency numbers that always go out, and the limit on
+ *  simultaneous outbound calls (0: none but emergency calls). */
+const outboundFields = {
+  outsideLinePrefix: orNull(Type.String({ pattern: '^[0-9]{1,2}$' })),
+  internationalAllowedCountries: Type.Array(Type.Unsafe<string>({ type: 'string', enum: SUPPORTED_COUNTRIES }), { uniqueItems: true, maxItems: SUPPORTED_COUNTRIES.length }),
+  emergencyNumbers: Type.Array(Type.String({ pattern: '^[0-9]{2,6}$' }), { minItems: 1, maxItems: 10, uniqueItems: true }),
+  maxConcurrentOutbound: Type.Integer({ minimum: 0, maximum: 10_000 }),
+};
 
 const settingsFields = {
   defaultAreaCode: orNull(Type.String({ pattern: '^[2-9][0-9]{2}$' })),
@@ -24,6 +35,7 @@ const settingsFields = {
     ),
   ),
   callbackNumber: orNull(Type.String({ pattern: '^\\+[1-9][0-9]{6,14}$' })),
+  ...outboundFields,
 };
 
 const EXPORT_KINDS = ['s3', 'bigquery'] as const;

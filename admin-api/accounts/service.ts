@@ -5,7 +5,7 @@ import {
   accountDeviceEndpoints, accountMemberUserIds, deleteAccount, findAccount, findAccountRecord, hasChildAccounts, insertAccount, updateAccountSettings,
   type AccountKind, type AccountRecord, type AccountRow,
 } from '../../db/repositories/accounts';
-import { addAccountContext, removeAccountContext } from '../../db/repositories/dialplan';
+import { addAccountDialplan, removeAccountContext } from '../../db/repositories/dialplan';
 import { deleteDeviceEndpoints } from '../../db/repositories/pjsip';
 import type { AccessInvalidator } from '../auth/access-cache';
 import type { ChangeNotifier } from '../notifier';
@@ -118,7 +118,7 @@ export class AccountService {
       throw accountErrors.parentRequired();
     }
     const created = await insertAccount(trx, { kind: input.kind, name: input.name, parentId });
-    await addAccountContext(trx, created.dialplan_context);
+    await addAccountDialplan(trx, created.dialplan_context, created.id);
     return created;
   }
 

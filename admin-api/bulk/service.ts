@@ -8,18 +8,16 @@ import { generateIdentifier, generatePassword } from '../../core/secrets';
 import type { Database } from '../../db/connection';
 import { findAccount, type AccountRow } from '../../db/repositories/accounts';
 import { insertDevices, usedExtensions } from '../../db/repositories/devices';
-import { putStasisRoutes } from '../../db/repositories/dialplan';
 import { insertMemberships } from '../../db/repositories/memberships';
 import { insertDeviceEndpoints } from '../../db/repositories/pjsip';
 import { listRolesForAccount, type RoleRecord } from '../../db/repositories/roles';
 import { existingUsernames, insertUsers } from '../../db/repositories/users';
 import { hashPassword, passwordProblems, type PasswordPolicy } from '../auth/passwords';
 import { EXTENSION_PATTERN } from '../devices/schemas';
-import { internalRoute } from '../devices/service';
-import { createError } from '../http/errors';
-import type { AccountContext } from '../http/routes';
 import type { ChangeNotifier } from '../notifier';
+import type { AccountScope } from '../scope';
 import { USERNAME_PATTERN } from '../users/schemas';
+import { bulkErrors } from './errors';
 import { MAX_ROWS, type BulkRow, type RowProblem } from './rows';
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
@@ -65,12 +63,12 @@ export class BulkProvisioningService {
     private readonly policy: PasswordPolicy,
   ) {}
 
-  async provision(ctx: AccountContext, rows: BulkRow[], defaultRoleId: number | undefined): Promise<BulkResult> {
-    if (rows.length === 0) throw createError('BULK_EMPTY', 400, 'There is no user to create.');
-    if (rows.length > MAX_ROWS) throw createError('BULK_TOO_LARGE', 413, `At most ${MAX_ROWS} users at a time.`);
-    const account = await findAccount(this.db, ctx.accountId);
-    if (!account) throw createError('ACCOUNT_NOT_FOUND', 404, 'The account is gone.');
-    const plan = await this.plan(ctx, account, rows, defaultRoleId);
+  async provision(scope: AccountScope, rows: BulkRow[], defaultRoleId: number | undefined): Promise<BulkResult> {
+    if (rows.length === 0) throw bulkErrors.empty();
+    if (rows.length > MAX_ROWS) throw bulkErrors.tooLarge(MAX_ROWS);
+    const account = await findAccount(this.db, scope.accountId);
+    if (!account) throw bulkErrors.accountGone();
+    const plan = await this.plan(scope, account, rows, defaultRoleId);
     const hashes = await mapLimited(plan, HASH_CONCURRENCY, (user) => hashPassword(user.password));
     const ids = await this.db.transaction(async (trx) => {
       const userIds = await insertUsers(trx, plan.map((user, index) => ({
@@ -84,8 +82,7 @@ export class BulkProvisioningService {
         endpointId: user.sipUsername, password: user.sipPassword, context: account.dialplan_context, kind: user.phoneMode === 'webrtc' ? 'webrtc' : 'desk_phone',
         callerIdName: user.row.fullName, callerIdNumber: user.extension,
       })));
-      await putStasisRoutes(trx, [...new Set(plan.map((user) => user.extension))].map((extension) => internalRoute(account.dialplan_context, account.id, extension)));
-      await ctx.audit(trx, { action: 'user.bulk_create', entity: 'user', entityId: null, after: { count: plan.length, usernames: plan.map((user) => user.username) } });
+      await scope.audit(trx, { action: 'user.bulk_create', entity: 'user', entityId: null, after: { count: plan.length, usernames: plan.map((user) => user.username) } });
       return userIds;
     });
     await this.notifier.devicesChanged(account.id, plan.map((user) => user.sipUsername), { created: true });
@@ -100,7 +97,7 @@ export class BulkProvisioningService {
   }
 
   /** Validates every row against the input rules, the account and the actor's tier; throws with all problems. */
-  private async plan(ctx: AccountContext, account: AccountRow, rows: BulkRow[], defaultRoleId: number | undefined): Promise<PlannedUser[]> {
+  private async plan(scope: AccountScope, account: AccountRow, rows: BulkRow[], defaultRoleId: number | undefined): Promise<PlannedUser[]> {
     const problems: RowProblem[] = [];
     const roles = await listRolesForAccount(this.db, account.id);
     const taken = await existingUsernames(this.db, rows.map((row) => row.username.toLowerCase()));
@@ -133,16 +130,14 @@ export class BulkProvisioningService {
       }
       const role = this.roleFor(row, roles, defaultRoleId, account, report);
       if (role) {
-        const verdict = mayAdd(ctx.membership, role);
+        const verdict = mayAdd(scope.membership, role);
         if (!verdict.allowed) report('role', verdict.message);
       }
       const password = generatePassword(20);
       if (passwordProblems(password, this.policy, username).length > 0) report('username', 'collides with the generated password policy');
       if (role) planned.push({ row, username, role, phoneMode: phoneMode === 'webrtc' ? 'webrtc' : 'sip', password, sipUsername: generateIdentifier('d'), sipPassword: generatePassword() });
     }
-    if (problems.length > 0) {
-      throw createError('BULK_ROWS_INVALID', 422, `${new Set(problems.map((problem) => problem.line)).size} of ${rows.length} rows are not valid; nothing was created.`, { rows: problems });
-    }
+    if (problems.length > 0) throw bulkErrors.rowsInvalid(problems, rows.length);
     return this.assignExtensions(planned, explicitExtensions, extensionsInUse);
   }
 

@@ -6,9 +6,9 @@ import type { Database } from '../../db/connection';
 import { findAccount } from '../../db/repositories/accounts';
 import { effectiveMembership, findMembership } from '../../db/repositories/memberships';
 import {
-  countDevicesWithExtension, deleteDeviceRow, findDevice, insertDevice, listDevices, setDeviceCallerId, updateDeviceRow, type DeviceRow,
+  deleteDeviceRow, findDevice, insertDevice, listDevices, setDeviceCallerId, updateDeviceRow, type DeviceRow,
 } from '../../db/repositories/devices';
-import { putStasisRoutes, removeRoute, type StasisRoute } from '../../db/repositories/dialplan';
+import type { StasisRoute } from '../../db/repositories/dialplan';
 import {
   authPassword, deleteDeviceEndpoints, insertDeviceEndpoints, replaceAuthPassword, setEndpointsEnabled, type DeviceKind,
 } from '../../db/repositories/pjsip';
@@ -78,8 +78,8 @@ export class DeviceService {
         kind: input.kind,
         callerIdName: input.label,
         callerIdNumber: input.extension,
+        media: this.sip.endpointMedia,
       }]);
-      await putStasisRoutes(trx, [internalRoute(account.dialplan_context, accountId, input.extension)]);
       await scope.audit(trx, { action: 'device.create', entity: 'device', entityId: id, after: { ...input, sipUsername: endpointId } });
       return id;
     });
@@ -191,10 +191,6 @@ export class DeviceService {
       await deleteDeviceEndpoints(trx, [device.endpoint_id]);
       await deleteDeviceRow(trx, deviceId);
       await scope.audit(trx, { action: 'device.delete', entity: 'device', entityId: deviceId, before: { extension: device.extension, label: device.label, sipUsername: device.endpoint_id } });
-      if ((await countDevicesWithExtension(trx, accountId, device.extension)) === 0) {
-        const account = await findAccount(trx, accountId);
-        if (account) await removeRoute(trx, account.dialplan_context, device.extension);
-      }
     });
     await this.notifier.devicesChanged(accountId, [device.endpoint_id]);
   }

@@ -55,6 +55,11 @@ export interface AccountRecord {
   callbackNumber: string | null;
   creditsCents: number;
   exportTargets?: ExportTarget[];
+  /** Outbound dialing (issue 9): see db/migrations/20261130000022_outbound_settings.ts. */
+  outsideLinePrefix: string | null;
+  internationalAllowedCountries: string[];
+  emergencyNumbers: string[];
+  maxConcurrentOutbound: number;
 }
 
 /** The settings an edit may change; undefined leaves a setting as it is, null clears it. */
@@ -64,6 +69,10 @@ export interface AccountSettings {
   callingHours?: CallingHours | null;
   callbackNumber?: string | null;
   exportTargets?: ExportTarget[] | null;
+  outsideLinePrefix?: string | null;
+  internationalAllowedCountries?: string[];
+  emergencyNumbers?: string[];
+  maxConcurrentOutbound?: number;
 }
 
 interface AccountSettingsRow {
@@ -78,6 +87,16 @@ interface AccountSettingsRow {
   callback_number: string | null;
   credits_cents: number | string | null;
   export_targets: string | ExportTarget[] | null;
+  outside_line_prefix?: string | null;
+  international_allowed_countries?: string | string[] | null;
+  emergency_numbers?: string | string[] | null;
+  max_concurrent_outbound?: number | string | null;
+}
+
+/** A JSON list column (MariaDB's JSON arrives as text), or `fallback` before the column exists or when empty. */
+function jsonList(value: string | string[] | null | undefined, fallback: string[]): string[] {
+  if (value === null || value === undefined) return fallback;
+  return typeof value === 'string' ? (JSON.parse(value) as string[]) : value;
 }
 
 function accountRecord(row: AccountSettingsRow): AccountRecord {
@@ -94,6 +113,10 @@ function accountRecord(row: AccountSettingsRow): AccountRecord {
     callbackNumber: row.callback_number ?? null,
     creditsCents: Number(row.credits_cents ?? 0),
     ...(row.kind === 'organization' ? { exportTargets: exportTargets ?? [] } : {}),
+    outsideLinePrefix: row.outside_line_prefix ?? null,
+    internationalAllowedCountries: jsonList(row.international_allowed_countries, []),
+    emergencyNumbers: jsonList(row.emergency_numbers, ['911', '112', '999']),
+    maxConcurrentOutbound: Number(row.max_concurrent_outbound ?? 10),
   };
 }
 
@@ -108,6 +131,10 @@ function settingsColumns(settings: AccountSettings): Record<string, unknown> {
     row.timezone = settings.callingHours?.timezone ?? null;
   }
   if (settings.exportTargets !== undefined) row.export_targets = settings.exportTargets === null ? null : JSON.stringify(settings.exportTargets);
+  if (settings.outsideLinePrefix !== undefined) row.outside_line_prefix = settings.outsideLinePrefix;
+  if (settings.internationalAllowedCountries !== undefined) row.international_allowed_countries = JSON.stringify(settings.internationalAllowedCountries);
+  if (settings.emergencyNumbers !== undefined) row.emergency_numbers = JSON.stringify(settings.emergencyNumbers);
+  if (settings.maxConcurrentOutbound !== undefined) row.max_concurrent_outbound = settings.maxConcurrentOutbound;
   return row;
 }
 

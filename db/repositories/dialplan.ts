@@ -26,6 +26,22 @@ export async function addAccountContext(db: Queryable, context: string): Promise
   });
 }
 
+/** What every account context answers, through its realtime switch: two or more digits, one digit, E.164
+ *  ('+'...) and feature codes ('*'...). pbx_realtime tries an exact row first, then these pattern rows (longest
+ *  first, matched with Asterisk's own pattern rules), so no per-extension row is needed: the ARI app's `dial`
+ *  flow decides what the dialed string is. Rows are read on each call: adding them needs no dialplan reload. */
+export const DIAL_PATTERNS = ['_X.', '_X', '_+X.', '_*X.'] as const;
+
+export function dialRoutes(context: string, accountId: number): StasisRoute[] {
+  return DIAL_PATTERNS.map((exten) => ({ context, exten, flow: 'dial', args: [accountId, '${EXTEN}'] }));
+}
+
+/** An account's context and its catch-all dial rows, written together when the account is created. */
+export async function addAccountDialplan(db: Queryable, context: string, accountId: number): Promise<void> {
+  await addAccountContext(db, context);
+  await putStasisRoutes(db, dialRoutes(context, accountId));
+}
+
 export async function removeAccountContext(db: Queryable, context: string): Promise<void> {
   await db('extensions').where({ context }).delete();
   await db('ast_config').where({ filename: ACCOUNTS_DIALPLAN_FILE, category: context }).delete();

@@ -13,7 +13,10 @@ interface AuditRow {
   after: unknown;
 }
 
-const settingsFree = { defaultAreaCode: null, callingHours: null, callbackNumber: null, creditsCents: 0 };
+const settingsFree = {
+  defaultAreaCode: null, callingHours: null, callbackNumber: null, creditsCents: 0,
+  outsideLinePrefix: null, internationalAllowedCountries: [], emergencyNumbers: ['911', '112', '999'], maxConcurrentOutbound: 10,
+};
 
 describe('accounts and /v1/me: bodies and audit rows', function () {
   this.timeout(60_000);
@@ -39,7 +42,7 @@ describe('accounts and /v1/me: bodies and audit rows', function () {
     const change = { defaultAreaCode: '212', callingHours: { start: '08:30', end: '18:00', timezone: 'America/New_York' }, callbackNumber: '+12125550100', exportTargets: [{ kind: 'bigquery', destination: 'project.dataset' }] };
     const edited = await f.org.api.patch(`/v1/accounts/${f.org.accountId}`, change);
     expectStatus(edited, 200);
-    const after = { id: f.org.accountId, parentId: edited.body.parentId, kind: 'organization', name: 'Shapes org', creditsCents: 0, ...change };
+    const after = { id: f.org.accountId, parentId: edited.body.parentId, kind: 'organization', name: 'Shapes org', ...settingsFree, ...change };
     expect(edited.body).to.deep.equal(after);
     const row = await auditOf('account.update', f.org.accountId);
     expect(row.entity).to.equal('account');

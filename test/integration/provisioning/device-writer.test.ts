@@ -49,7 +49,7 @@ describe('device writer (admin-api/devices/service) against MariaDB and Asterisk
     await stack?.close();
   });
 
-  it('given a valid device, when created, then its endpoint, auth, aor and route rows sit in the account context and Asterisk knows it', async () => {
+  it('given a valid device, when created, then its endpoint, auth and aor rows sit in the account context, reached by its catch-all dial rows, and Asterisk knows it', async () => {
     const device = await stack.devices.create(accountId, { extension: '401', label: 'Front desk', kind: 'desk_phone' });
     const context = `acct-${accountId}`;
     const endpoint = await stack.db('ps_endpoints').where({ id: device.sip.username }).first();
@@ -58,8 +58,12 @@ describe('device writer (admin-api/devices/service) against MariaDB and Asterisk
     expect(auth).to.include({ auth_type: 'digest', username: device.sip.username, password: device.sip.password });
     expect(device.sip.password).to.have.length(24);
     expect(device.sip).to.include({ server: stack.config.sip.publicHost, port: stack.config.sip.port });
-    const route = await stack.db('extensions').where({ context, exten: '401' }).orderBy('priority');
-    expect(route.map((row: { app: string }) => row.app)).to.deep.equal(['TryExec', 'Goto']);
+    // No per-extension row (issue 9): the account's catch-all rows enter the ARI app's dial flow.
+    expect(await stack.db('extensions').where({ context, exten: '401' })).to.have.length(0);
+    const dial = await stack.db('extensions').where({ context, exten: '_X.' }).orderBy('priority');
+    expect(dial.map((row: { app: string; appdata: string }) => [row.app, row.appdata])).to.deep.equal([
+      ['TryExec', `Stasis(\${PBX_APP},dial,${accountId},\${EXTEN})`], ['Goto', 'pbx-after-stasis,s,1'],
+    ]);
     // Asterisk reads the new rows through ODBC on first use, without any reload.
     const shown = await asteriskCli(`pjsip show endpoint ${device.sip.username}`);
     expect(shown).to.include(`Endpoint:  ${device.sip.username}/401`);
@@ -75,15 +79,15 @@ describe('device writer (admin-api/devices/service) against MariaDB and Asterisk
     expect(await rowCounts(stack)).to.deep.equal(before);
   });
 
-  it('given two devices on one extension, when one is removed, then the route stays until the last one goes', async () => {
+  it('given two devices on one extension, when both are removed, then the account keeps its catch-all dial rows', async () => {
     const first = await stack.devices.create(accountId, { extension: '403', label: 'Desk', kind: 'desk_phone' });
     const second = await stack.devices.create(accountId, { extension: '403', label: 'Mobile', kind: 'softphone' });
     const context = `acct-${accountId}`;
     await stack.devices.remove(accountId, first.id);
     expect(await stack.db('ps_endpoints').where({ id: first.sip.username }).first()).to.equal(undefined);
-    expect(await stack.db('extensions').where({ context, exten: '403' })).to.have.length(2);
     await stack.devices.remove(accountId, second.id);
     expect(await stack.db('extensions').where({ context, exten: '403' })).to.have.length(0);
+    expect(await stack.db('extensions').where({ context }).whereIn('exten', ['_X.', '_X', '_+X.', '_*X.'])).to.have.length(8);
   });
 
   it("given Asterisk's ODBC login, then it reads the configuration tables but cannot change them", async () => {
