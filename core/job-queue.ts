@@ -18,6 +18,14 @@ const JobId = Type.Integer({ minimum: 1 });
 export const JOBS = {
   'email.invitation': { queue: 'email', payload: Type.Object({ invitationId: JobId }) },
   'email.onboarding': { queue: 'email', payload: Type.Object({ userId: JobId, accountId: JobId }) },
+  // Sent by the ARI app when an emergency number is dialed: the account's admins are told who called what, when.
+  'email.emergency-call': {
+    queue: 'email',
+    payload: Type.Object({
+      accountId: JobId, userId: Type.Union([JobId, Type.Null()]), device: Type.String({ maxLength: 120 }),
+      number: Type.String({ pattern: '^[0-9]{2,6}$' }), placedAt: Type.String({ format: 'date-time' }), callId: Type.String({ maxLength: 64 }),
+    }),
+  },
   'live-calls.prune': { queue: 'maintenance', payload: Type.Object({}), everyMs: 10 * 60_000 },
 } as const satisfies Record<string, JobDeclaration>;
 

@@ -10,6 +10,7 @@ import { openDatabase } from '../db/connection';
 import { sendInvitation } from './email/invitation';
 import { Mailer } from './email/mailer';
 import { sendOnboarding } from './email/onboarding';
+import { sendEmergencyCallNotice } from './email/emergency-call';
 import { pruneLiveCalls } from './live-calls/prune';
 import { JOB_NAMES } from '../core/job-queue';
 import { jobProcessor, queuesOf, scheduleOf, type JobHandlers } from './registry';
@@ -30,6 +31,7 @@ async function main(): Promise<void> {
     'live-calls.prune': () => pruneLiveCalls({ ari, liveCalls }),
     'email.invitation': (data) => sendInvitation(mail, data.invitationId),
     'email.onboarding': (data) => sendOnboarding(mail, data.userId, data.accountId),
+    'email.emergency-call': (data) => sendEmergencyCallNotice(mail, data),
   };
   const processJob = jobProcessor(handlers);
 

@@ -1,13 +1,21 @@
 // Trunks, the accounts they serve, the numbers they carry, and their PJSIP rows. A trunk is written whole:
 // its rows are replaced, never patched, so a trunk's rows are always exactly what its definition produces.
 import type { Queryable } from '../connection';
-import { TRUNK_TABLES, trunkObjectId, type Row, type TrunkNumber, type TrunkRows } from './trunk-rows';
+import { TRUNK_TABLES, trunkObjectId, type Row, type TrunkDefinition, type TrunkNumber, type TrunkRows } from './trunk-rows';
 
 export interface TrunkRecord {
   id: number;
   name: string;
   source: 'file' | 'api';
-  definition: unknown;
+  /** As written (trunks.definition): credentials name the username only. */
+  definition: TrunkDefinition<{ username: string }>;
+}
+
+interface TrunkRow {
+  id: number | string;
+  name: string;
+  source: 'file' | 'api';
+  definition: string | TrunkRecord['definition'];
 }
 
 /** A trunk as the database holds it: what a dry run compares a file with. */
@@ -17,18 +25,20 @@ export interface TrunkState {
   numbers: TrunkNumber[];
 }
 
-function parseDefinition(value: unknown): unknown {
-  return typeof value === 'string' ? JSON.parse(value) : value;
+// The column holds what the service wrote after validating it; MariaDB may hand JSON back as text.
+function trunkRecord(row: TrunkRow): TrunkRecord {
+  const definition = typeof row.definition === 'string' ? (JSON.parse(row.definition) as TrunkRecord['definition']) : row.definition;
+  return { id: Number(row.id), name: row.name, source: row.source, definition };
 }
 
 export async function listTrunks(db: Queryable): Promise<TrunkRecord[]> {
-  const rows = (await db('trunks').select('id', 'name', 'source', 'definition').orderBy('name')) as TrunkRecord[];
-  return rows.map((row) => ({ ...row, id: Number(row.id), definition: parseDefinition(row.definition) }));
+  const rows = (await db('trunks').select('id', 'name', 'source', 'definition').orderBy('name')) as TrunkRow[];
+  return rows.map(trunkRecord);
 }
 
 export async function findTrunk(db: Queryable, name: string): Promise<TrunkRecord | undefined> {
-  const row = (await db('trunks').where({ name }).first('id', 'name', 'source', 'definition')) as TrunkRecord | undefined;
-  return row && { ...row, id: Number(row.id), definition: parseDefinition(row.definition) };
+  const row = (await db('trunks').where({ name }).first('id', 'name', 'source', 'definition')) as TrunkRow | undefined;
+  return row && trunkRecord(row);
 }
 
 export async function readTrunkState(db: Queryable, trunk: { id: number; name: string }): Promise<TrunkState> {
@@ -46,6 +56,13 @@ export async function readTrunkState(db: Queryable, trunk: { id: number; name: s
     ...(row.extension === null ? {} : { extension: row.extension }),
   }));
   return { rows, accounts, numbers };
+}
+
+/** The account ids of this list that name no account. */
+export async function missingAccountIds(db: Queryable, accountIds: number[]): Promise<number[]> {
+  if (accountIds.length === 0) return [];
+  const known = new Set(((await db('accounts').whereIn('id', accountIds).pluck('id')) as (number | string)[]).map(Number));
+  return accountIds.filter((id) => !known.has(id));
 }
 
 /** Numbers of this list already carried by another trunk. */
@@ -107,4 +124,34 @@ export async function findInboundRoute(db: Queryable, trunkEndpoint: string, num
     .andWhere('trunk_numbers.number', number)
     .first('trunk_numbers.account_id as accountId', 'trunk_numbers.extension as extension')) as { accountId: number; extension: string | null } | undefined;
   return row && { accountId: Number(row.accountId), extension: row.extension };
+}
+
+/** A trunk that serves an account, with the numbers it carries for that account: what an outbound call of the
+ *  account may go out through, and with which caller IDs. */
+export interface OutboundTrunk {
+  name: string;
+  /** The trunk's PJSIP endpoint ("trunk-<name>"): calls go out as PJSIP/<e164>@<endpointId>. */
+  endpointId: string;
+  numbers: { number: string; accountId: number }[];
+}
+
+/** The trunks serving an account, in a stable order (by name), each with the account's numbers on it. */
+export async function findOutboundTrunks(db: Queryable, accountId: number): Promise<OutboundTrunk[]> {
+  const trunks = (await db('trunks')
+    .join('trunk_accounts', 'trunk_accounts.trunk_id', 'trunks.id')
+    .join('ps_endpoints', 'ps_endpoints.id', db.raw("CONCAT('trunk-', trunks.name)"))
+    .where('trunk_accounts.account_id', accountId)
+    .orderBy('trunks.name')
+    .select('trunks.id as id', 'trunks.name as name')) as { id: number | string; name: string }[];
+  if (trunks.length === 0) return [];
+  const numbers = (await db('trunk_numbers')
+    .whereIn('trunk_id', trunks.map((trunk) => trunk.id))
+    .andWhere('account_id', accountId)
+    .orderBy('number')
+    .select('trunk_id', 'number', 'account_id')) as { trunk_id: number | string; number: string; account_id: number | string }[];
+  return trunks.map((trunk) => ({
+    name: trunk.name,
+    endpointId: trunkObjectId(trunk.name),
+    numbers: numbers.filter((row) => Number(row.trunk_id) === Number(trunk.id)).map((row) => ({ number: row.number, accountId: Number(row.account_id) })),
+  }));
 }

@@ -12,6 +12,7 @@ function recordingHandlers(): { handlers: JobHandlers; calls: unknown[] } {
     'email.invitation': async (data) => calls.push(['invitation', data.invitationId]),
     'email.onboarding': async (data) => calls.push(['onboarding', data.userId, data.accountId]),
     'live-calls.prune': async () => calls.push(['prune']),
+    'email.emergency-call': async (data) => calls.push(['emergency', data.accountId, data.number]),
   };
   return { handlers, calls };
 }
@@ -20,14 +21,14 @@ describe('job map', () => {
   it('given a job without a handler, a job with two, or a handler reading a field its payload lacks, then the map does not compile', () => {
     const handler = async (): Promise<void> => undefined;
     // @ts-expect-error live-calls.prune has no handler
-    const missing: JobHandlers = { 'email.invitation': handler, 'email.onboarding': handler };
+    const missing: JobHandlers = { 'email.invitation': handler, 'email.onboarding': handler, 'email.emergency-call': handler };
     const twice: JobHandlers = {
-      'email.invitation': handler, 'email.onboarding': handler, 'live-calls.prune': handler,
+      'email.invitation': handler, 'email.onboarding': handler, 'live-calls.prune': handler, 'email.emergency-call': handler,
       // @ts-expect-error a second handler for the same job
       'email.invitation': handler,
     };
     const untyped: JobHandlers = {
-      'email.onboarding': handler, 'live-calls.prune': handler,
+      'email.onboarding': handler, 'live-calls.prune': handler, 'email.emergency-call': handler,
       // @ts-expect-error an invitation's payload carries no userId
       'email.invitation': async (data) => data.userId,
     };
@@ -54,7 +55,7 @@ describe('job map', () => {
   });
 
   it('given the declared jobs, then the worker serves each queue with its jobs and schedules only the periodic one', () => {
-    expect(Object.fromEntries(queuesOf())).to.deep.equal({ email: ['email.invitation', 'email.onboarding'], maintenance: ['live-calls.prune'] });
+    expect(Object.fromEntries(queuesOf())).to.deep.equal({ email: ['email.invitation', 'email.onboarding', 'email.emergency-call'], maintenance: ['live-calls.prune'] });
     expect([scheduleOf('email.invitation'), scheduleOf('live-calls.prune')]).to.deep.equal([undefined, 600_000]);
   });
 });
