@@ -6,8 +6,7 @@ import type { Logger } from '../core/logger';
 import type { Database } from '../db/connection';
 import { accountsPlugin } from './accounts/plugin';
 import { authRoutes } from './auth/routes';
-import { bulkRoutes } from './bulk/routes';
-import { BulkProvisioningService } from './bulk/service';
+import { bulkPlugin } from './bulk/plugin';
 import { AccessCache } from './auth/access-cache';
 import { AuthService } from './auth/service';
 import { LoginThrottle } from './auth/throttle';
@@ -55,7 +54,7 @@ export async function createAdminApi(deps: { config: Config; db: Database; redis
     ...accountsPlugin(domainDeps),
     ...rolesPlugin(domainDeps),
     // Before the user routes: /users/bulk must not be taken for /users/:userId.
-    ...bulkRoutes(new BulkProvisioningService(db, notifier, jobs, config.passwordPolicy)),
+    ...bulkPlugin(domainDeps),
     ...userRoutes(users),
     ...invitationRoutes(new InvitationService(db, jobs, users, access, config.passwordPolicy)),
     ...groupRoutes(new GroupService(db)),

@@ -1,7 +1,8 @@
 // Bulk provisioning input: CSV (header: username, full_name, email[, role, phone_mode, extension]) or a JSON
 // list, normalised to rows that remember their line so every problem can be reported where it is.
 import { parse } from 'csv-parse/sync';
-import { createError } from '../http/errors';
+import { bulkErrors } from './errors';
+import type { BulkUserInput } from './schemas';
 
 export interface BulkRow {
   line: number;
@@ -41,7 +42,7 @@ export function rowsFromCsv(text: string): BulkRow[] {
       bom: true,
     });
   } catch (error) {
-    throw createError('CSV_INVALID', 400, `The CSV cannot be read: ${(error as Error).message}.`);
+    throw bulkErrors.csvInvalid((error as Error).message);
   }
   return records.map(({ record, info }) => ({
     line: info.lines,
@@ -54,7 +55,7 @@ export function rowsFromCsv(text: string): BulkRow[] {
   }));
 }
 
-export function rowsFromJson(users: Record<string, unknown>[]): BulkRow[] {
+export function rowsFromJson(users: BulkUserInput[]): BulkRow[] {
   // JSON entries are numbered from 1, as lines would be.
   return users.map((user, index) => ({
     line: index + 1,
