@@ -16,8 +16,7 @@ import { groupRoutes } from './groups/routes';
 import { GroupService } from './groups/service';
 import { healthPlugin } from './health/plugin';
 import { mePlugin } from './me/plugin';
-import { invitationRoutes } from './invitations/routes';
-import { InvitationService } from './invitations/service';
+import { invitationsPlugin } from './invitations/plugin';
 import { JobQueue } from '../core/job-queue';
 import type { DomainDependencies } from './domain';
 import { createHttpApp } from './http/app';
@@ -27,8 +26,7 @@ import { openApiRouter } from './openapi/routes';
 import { rolesPlugin } from './roles/plugin';
 import { trunkRoutes } from './trunks/routes';
 import { TrunkService } from './trunks/service';
-import { userRoutes } from './users/routes';
-import { UserService } from './users/service';
+import { usersPlugin } from './users/plugin';
 import { webPhoneRouter } from './web-phone/routes';
 
 export interface AdminApi {
@@ -45,7 +43,6 @@ export async function createAdminApi(deps: { config: Config; db: Database; redis
   await access.start();
   const auth = new AuthService(db, new LoginThrottle(redis), access, config);
   const jobs = new JobQueue(redis);
-  const users = new UserService(db, notifier, access, config.passwordPolicy);
   // What each domain's plugin builds itself from (admin-api/domain.ts).
   const domainDeps: DomainDependencies = { config, db, redis, logger, notifier, access, jobs };
   const routes: RouteSpec[] = [
@@ -55,8 +52,8 @@ export async function createAdminApi(deps: { config: Config; db: Database; redis
     ...rolesPlugin(domainDeps),
     // Before the user routes: /users/bulk must not be taken for /users/:userId.
     ...bulkPlugin(domainDeps),
-    ...userRoutes(users),
-    ...invitationRoutes(new InvitationService(db, jobs, users, access, config.passwordPolicy)),
+    ...usersPlugin(domainDeps),
+    ...invitationsPlugin(domainDeps),
     ...groupRoutes(new GroupService(db)),
     ...devicesPlugin(domainDeps),
     ...trunkRoutes(new TrunkService(db, notifier)),

@@ -134,3 +134,58 @@ export async function listOpenInvitationsFor(db: Queryable, userId: number): Pro
     ...toInvitation(row), roleName: row.role_name, accountName: row.account_name, invitedByName: row.inviter_name,
   }));
 }
+
+/** What an emailed link leads to: a new user's pending invitation, with what the invitation page shows. */
+export interface InvitationLink {
+  id: number;
+  userId: number;
+  accountId: number;
+  expiresAt: Date;
+  acceptedAt: Date | null;
+  username: string;
+  fullName: string;
+  email: string;
+  passwordHash: string | null;
+  userStatus: string;
+  accountName: string;
+  /** The role of the invited membership. */
+  roleName: string;
+}
+
+interface InvitationLinkRow {
+  id: number | string;
+  user_id: number | string;
+  account_id: number | string;
+  expires_at: Date | string;
+  accepted_at: Date | string | null;
+  username: string;
+  full_name: string;
+  email: string;
+  password_hash: string | null;
+  user_status: string;
+  account_name: string;
+  role_name: string;
+}
+
+export async function findInvitationLink(db: Queryable, tokenHash: string): Promise<InvitationLink | undefined> {
+  const row = (await db('invitations as i')
+    .join('users as u', 'u.id', 'i.user_id')
+    .join('accounts as a', 'a.id', 'i.account_id')
+    .join('memberships as m', function joinMembership() { this.on('m.user_id', '=', 'i.user_id').andOn('m.account_id', '=', 'i.account_id'); })
+    .where({ 'i.token_hash': tokenHash, 'i.kind': 'new_user', 'i.state': 'pending' })
+    .first('i.id', 'i.user_id', 'i.account_id', 'i.expires_at', 'i.accepted_at', 'u.username', 'u.full_name', 'u.email', 'u.password_hash', 'u.status as user_status',
+      'a.name as account_name', 'm.role_name')) as InvitationLinkRow | undefined;
+  if (!row) return undefined;
+  return {
+    id: Number(row.id), userId: Number(row.user_id), accountId: Number(row.account_id), expiresAt: new Date(row.expires_at),
+    acceptedAt: row.accepted_at === null ? null : new Date(row.accepted_at), username: row.username, fullName: row.full_name, email: row.email,
+    passwordHash: row.password_hash, userStatus: row.user_status, accountName: row.account_name, roleName: row.role_name,
+  };
+}
+
+/** Accepts a link's invitation by spending its token: false when the token was already spent (single use). */
+export async function spendInvitationToken(db: Queryable, id: number, tokenHash: string): Promise<boolean> {
+  const changed = await db('invitations').where({ id, token_hash: tokenHash, state: 'pending' }).whereNull('accepted_at')
+    .update({ accepted_at: db.fn.now(), decided_at: db.fn.now(), state: 'accepted', token_hash: null });
+  return changed > 0;
+}

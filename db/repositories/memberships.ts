@@ -58,6 +58,11 @@ export async function accountLineage(db: Queryable, accountId: number): Promise<
   return [row.self, row.parent, row.grandparent].filter((id) => id !== null && id !== undefined).map(Number);
 }
 
+/** The direct children of an account (an organization's subaccounts). */
+export async function childAccountIds(db: Queryable, accountId: number): Promise<number[]> {
+  return (await db('accounts').where({ parent_id: accountId }).pluck('id')).map(Number);
+}
+
 export async function effectiveMembership(db: Queryable, userId: number, accountId: number): Promise<EffectiveMembership | undefined> {
   const lineage = await accountLineage(db, accountId);
   if (lineage.length === 0) return undefined;
@@ -119,6 +124,22 @@ export async function setMembershipStatus(db: Queryable, where: { userId: number
 
 export async function deleteMembership(db: Queryable, membershipId: number): Promise<void> {
   await db('memberships').where({ id: membershipId }).delete();
+}
+
+/** Removes the membership a new user's invitation created, while it is still only invited. */
+export async function deleteInvitedMembership(db: Queryable, userId: number, accountId: number): Promise<void> {
+  await db('memberships').where({ user_id: userId, account_id: accountId, status: 'invited' }).delete();
+}
+
+/** Whether the user holds any membership at all, in any state. */
+export async function hasAnyMembership(db: Queryable, userId: number): Promise<boolean> {
+  return (await db('memberships').where({ user_id: userId }).first('id')) !== undefined;
+}
+
+/** How many accounts the user is an active member of. */
+export async function countActiveMembershipsOf(db: Queryable, userId: number): Promise<number> {
+  const row = await db('memberships').where({ user_id: userId, status: 'active' }).count<{ n: number }[]>({ n: '*' }).first();
+  return Number(row?.n ?? 0);
 }
 
 export async function countActiveWithRoleRank(db: Queryable, accountId: number, rank: number): Promise<number> {
