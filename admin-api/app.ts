@@ -24,8 +24,7 @@ import { mountRoutes, type RouteSpec } from './http/routes';
 import { ChangeNotifier } from './notifier';
 import { openApiRouter } from './openapi/routes';
 import { rolesPlugin } from './roles/plugin';
-import { trunkRoutes } from './trunks/routes';
-import { TrunkService } from './trunks/service';
+import { trunksPlugin } from './trunks/plugin';
 import { usersPlugin } from './users/plugin';
 import { webPhoneRouter } from './web-phone/routes';
 
@@ -56,7 +55,7 @@ export async function createAdminApi(deps: { config: Config; db: Database; redis
     ...invitationsPlugin(domainDeps),
     ...groupRoutes(new GroupService(db)),
     ...devicesPlugin(domainDeps),
-    ...trunkRoutes(new TrunkService(db, notifier)),
+    ...trunksPlugin(domainDeps),
     ...auditPlugin(domainDeps),
   ];
   const app = createHttpApp(logger, [healthPlugin(domainDeps), openApiRouter(routes), webPhoneRouter({ config, logger }), mountRoutes(routes, auth)], { trustProxy: config.trustProxy });

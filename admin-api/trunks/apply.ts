@@ -9,7 +9,9 @@ import { loadConfigOrExit } from '../../core/config';
 import { createLogger } from '../../core/logger';
 import { openDatabase } from '../../db/connection';
 import { ChangeNotifier } from '../notifier';
-import { formatProblem, loadTrunkFiles, type FileProblem } from './files';
+import type { PublicScope } from '../scope';
+import { systemScope } from '../system-scope';
+import { formatProblem, loadTrunkFiles, type FileProblem, type LoadedTrunk } from './files';
 import { TrunkService, type TrunkPlan } from './service';
 
 export const DEFAULT_TRUNKS_DIR = path.resolve(__dirname, '../../asterisk-config/trunks');
@@ -20,24 +22,27 @@ export interface ApplyReport {
   applied: boolean;
 }
 
+/** A file's problems found by the service (the rules the API applies too), by line. A problem of the whole
+ *  trunk (path '': the trunk is the API's) is the file name's. */
+async function serviceProblems(trunks: TrunkService, scope: PublicScope, trunk: LoadedTrunk): Promise<FileProblem[]> {
+  return (await trunks.problems(scope, trunk.write)).map((found) => (found.path === ''
+    ? { file: trunk.file, line: 1, field: '(file name)', message: found.message }
+    : { file: trunk.file, line: trunk.lineOf(found.path), field: found.path, message: found.message }));
+}
+
 /** Validates every file against the schema and the database, then (unless dry) writes each changed trunk. */
-export async function applyTrunkFiles(trunks: TrunkService, directory: string, options: { dryRun: boolean; env?: NodeJS.ProcessEnv }): Promise<ApplyReport> {
+export async function applyTrunkFiles(trunks: TrunkService, directory: string, options: { dryRun: boolean; env?: NodeJS.ProcessEnv; scope: PublicScope }): Promise<ApplyReport> {
+  const { scope } = options;
   const loaded = loadTrunkFiles(directory, options.env);
   const problems = [...loaded.problems];
-  const existing = await trunks.list();
-  for (const trunk of loaded.trunks) {
-    for (const found of [...(await trunks.checkAddresses(trunk.write.definition)), ...(await trunks.check(trunk.write.name, trunk.write.definition))]) {
-      problems.push({ file: trunk.file, line: trunk.lineOf(found.path), field: found.path, message: found.message });
-    }
-    const owner = existing.find((record) => record.name === trunk.write.name);
-    if (owner?.source === 'api') problems.push({ file: trunk.file, line: 1, field: '(file name)', message: `trunk ${owner.name} was made through the API; delete it there first or rename this file` });
-  }
+  const existing = await trunks.list(scope);
+  for (const trunk of loaded.trunks) problems.push(...(await serviceProblems(trunks, scope, trunk)));
   if (problems.length > 0) return { problems, plans: [], applied: false };
   const plans: TrunkPlan[] = [];
-  for (const trunk of loaded.trunks) plans.push(options.dryRun ? await trunks.plan(trunk.write) : await trunks.put(trunk.write));
+  for (const trunk of loaded.trunks) plans.push(options.dryRun ? await trunks.plan(scope, trunk.write) : await trunks.put(scope, trunk.write));
   const kept = new Set(loaded.trunks.map((trunk) => trunk.write.name));
   for (const gone of existing.filter((record) => record.source === 'file' && !kept.has(record.name))) {
-    if (!options.dryRun) await trunks.remove(gone.name);
+    if (!options.dryRun) await trunks.remove(scope, gone.name, 'file');
     plans.push({ name: gone.name, action: 'delete', changes: ['its file is gone'] });
   }
   return { problems, plans, applied: !options.dryRun };
@@ -61,7 +66,9 @@ async function main(): Promise<void> {
   let exitCode = 0;
   try {
     if (!dryRun) await redis.connect();
-    const report = await applyTrunkFiles(new TrunkService(db, new ChangeNotifier(redis, logger)), path.resolve(values.dir ?? DEFAULT_TRUNKS_DIR), { dryRun });
+    const trunks = new TrunkService(db, new ChangeNotifier(redis, logger));
+    // Audit rows of the run name no actor: ops' files and git say who changed what.
+    const report = await applyTrunkFiles(trunks, path.resolve(values.dir ?? DEFAULT_TRUNKS_DIR), { dryRun, scope: systemScope('trunks:apply', logger) });
     process.stdout.write(`${formatReport(report, dryRun)}\n`);
     if (report.problems.length > 0) exitCode = 1;
   } catch (error) {

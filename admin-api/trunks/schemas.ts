@@ -1,67 +1,57 @@
 // A trunk to a SIP provider, as ops write it in asterisk-config/trunks/<name>.yaml and as the API takes it.
-// One schema for both paths, so both validate alike and produce the same PJSIP rows.
+// One schema for both paths, so both validate alike and produce the same PJSIP rows. Written with TypeBox: the
+// API's handler receives Static<typeof apiTrunkSchema>, which is the repository's TrunkDefinition.
+import { Type, TypeGuard, type Static, type TObject, type TProperties, type TSchema } from '@sinclair/typebox';
+import { CODECS, type SecretSource } from '../../db/repositories/trunk-rows';
+import { EXTENSION_PATTERN } from '../devices/schemas';
+
 export const TRUNK_NAME_PATTERN = '^[a-z0-9][a-z0-9-]{0,30}$';
 export const E164_PATTERN = '^\\+[1-9][0-9]{6,14}$';
-const EXTENSION_PATTERN = '^[1-9][0-9]{1,5}$';
-
-import { CODECS, type ApiCredentials, type TrunkDefinition } from '../../db/repositories/trunk-rows';
-
-/** What the API takes: the password itself, which goes to ps_auths only. */
-export type ApiTrunkDefinition = TrunkDefinition<ApiCredentials>;
 
 // An IPv4 or IPv6 address, optionally with a prefix length.
 const ADDRESS_PATTERN = '^(([0-9]{1,3}\\.){3}[0-9]{1,3}(/([0-9]|[12][0-9]|3[0-2]))?|[0-9A-Fa-f:]{2,39}(/[0-9]{1,3})?)$';
 
-function definitionSchema(secretKey: 'secret' | 'password', secret: object, onlyInFiles: Record<string, object> = {}): object {
-  return {
-    type: 'object',
-    properties: {
-      ...onlyInFiles,
-      provider: { type: 'string', minLength: 1, maxLength: 80 },
-      host: { type: 'string', pattern: '^[A-Za-z0-9.-]{1,253}$' },
-      port: { type: 'integer', minimum: 1, maximum: 65535, default: 5060 },
-      transport: { type: 'string', enum: ['udp', 'tcp'], default: 'udp' },
-      credentials: {
-        type: 'object',
-        properties: { username: { type: 'string', pattern: '^[A-Za-z0-9._+-]{1,64}$' }, [secretKey]: secret },
-        required: secretKey === 'secret' ? ['username', 'secret'] : ['username'],
-        additionalProperties: false,
-      },
-      register: { type: 'boolean', default: false },
-      inbound: {
-        type: 'object',
-        properties: { addresses: { type: 'array', items: { type: 'string', pattern: ADDRESS_PATTERN }, minItems: 1, maxItems: 64, uniqueItems: true } },
-        required: ['addresses'],
-        additionalProperties: false,
-      },
-      codecs: { type: 'array', items: { type: 'string', enum: [...CODECS] }, minItems: 1, uniqueItems: true, default: ['ulaw', 'alaw'] },
-      qualifySeconds: { type: 'integer', minimum: 0, maximum: 3600, default: 60 },
-      accounts: { type: 'array', items: { type: 'integer', minimum: 1 }, minItems: 1, uniqueItems: true },
-      numbers: {
-        type: 'array',
-        maxItems: 10000,
-        default: [],
-        items: {
-          type: 'object',
-          properties: {
-            number: { type: 'string', pattern: E164_PATTERN },
-            account: { type: 'integer', minimum: 1 },
-            extension: { type: 'string', pattern: EXTENSION_PATTERN },
-          },
-          required: ['number'],
-          additionalProperties: false,
-        },
-      },
-    },
-    required: ['provider', 'host', 'inbound', 'accounts'],
+/**
+ * An object whose fields with a `default` may be left out: ajv fills them in (useDefaults) before anyone reads
+ * the value, so they are present in the Static type and absent from the request's `required`.
+ */
+function objectWithDefaults<P extends TProperties>(properties: P, options: Record<string, unknown>): TObject<P> {
+  const required = Object.entries(properties).filter(([, field]) => !TypeGuard.IsOptional(field) && !('default' in field)).map(([key]) => key);
+  return { ...Type.Object(properties, options), required };
+}
+
+const username = Type.String({ pattern: '^[A-Za-z0-9._+-]{1,64}$' });
+
+function definitionSchema<C extends TSchema, F extends TProperties>(credentials: C, onlyInFiles: F) {
+  return objectWithDefaults({
+    ...onlyInFiles,
+    provider: Type.String({ minLength: 1, maxLength: 80 }),
+    host: Type.String({ pattern: '^[A-Za-z0-9.-]{1,253}$' }),
+    port: Type.Integer({ minimum: 1, maximum: 65535, default: 5060 }),
+    transport: Type.Unsafe<'udp' | 'tcp'>({ type: 'string', enum: ['udp', 'tcp'], default: 'udp' }),
+    credentials: Type.Optional(credentials),
+    register: Type.Boolean({ default: false }),
+    inbound: Type.Object({
+      addresses: Type.Array(Type.String({ pattern: ADDRESS_PATTERN }), { minItems: 1, maxItems: 64, uniqueItems: true }),
+    }, { additionalProperties: false }),
+    codecs: Type.Array(Type.Unsafe<(typeof CODECS)[number]>({ type: 'string', enum: [...CODECS] }), { minItems: 1, uniqueItems: true, default: ['ulaw', 'alaw'] }),
+    qualifySeconds: Type.Integer({ minimum: 0, maximum: 3600, default: 60 }),
+    accounts: Type.Array(Type.Integer({ minimum: 1 }), { minItems: 1, uniqueItems: true }),
+    numbers: Type.Array(Type.Object({
+      number: Type.String({ pattern: E164_PATTERN }),
+      account: Type.Optional(Type.Integer({ minimum: 1 })),
+      extension: Type.Optional(Type.String({ pattern: EXTENSION_PATTERN })),
+    }, { additionalProperties: false }), { maxItems: 10000, default: [] }),
+  }, {
     additionalProperties: false,
     // Registering means authenticating: a registration without credentials could never succeed.
     if: { properties: { register: { const: true } }, required: ['register'] },
     then: { required: ['credentials'] },
-  };
+  });
 }
 
-export const fileTrunkSchema = definitionSchema('secret', {
+// Where a file's secret comes from: never the file itself, which is committed.
+const secretSource = Type.Unsafe<SecretSource>({
   type: 'object',
   properties: {
     env: { type: 'string', pattern: '^[A-Z_][A-Z0-9_]{0,63}$' },
@@ -71,11 +61,19 @@ export const fileTrunkSchema = definitionSchema('secret', {
   minProperties: 1,
   maxProperties: 1,
   additionalProperties: false,
-}, {
-  // Ops' explicit leave for a non-public host or inbound address (a lab, a private link): files only, never
-  // the API (admin-api/trunks/address-policy.ts).
-  allowPrivateAddresses: { type: 'boolean' },
 });
 
-// Providers hand out the secret; we still refuse ones a scanner would guess.
-export const apiTrunkSchema = definitionSchema('password', { type: 'string', minLength: 12, maxLength: 128 });
+export const fileTrunkSchema = definitionSchema(Type.Object({ username, secret: secretSource }, { additionalProperties: false }), {
+  // Ops' explicit leave for a non-public host or inbound address (a lab, a private link): files only, never
+  // the API (admin-api/trunks/address-policy.ts).
+  allowPrivateAddresses: Type.Optional(Type.Boolean()),
+});
+
+// Providers hand out the secret; we still refuse ones a scanner would guess. Omitted on an edit: the current
+// password stays.
+export const apiTrunkSchema = definitionSchema(
+  Type.Object({ username, password: Type.Optional(Type.String({ minLength: 12, maxLength: 128 })) }, { additionalProperties: false }),
+  {},
+);
+/** What the API takes: the password itself, which goes to ps_auths only. */
+export type ApiTrunkDefinition = Static<typeof apiTrunkSchema>;

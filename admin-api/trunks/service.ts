@@ -1,24 +1,39 @@
-// Writes trunks for both of their paths: trunks:apply (files kept by ops) and the API. Either way the definition
-// is checked against the database (accounts, numbers), turned into PJSIP rows by one function, and written with
-// the trunk's accounts and numbers in one transaction; the ARI app then expires the trunk's cached objects.
+// Writes trunks for both of their paths: trunks:apply (files kept by ops) and the API, through the same methods
+// and so the same rules: a trunk is changed only through the path that made it, an edit without a password keeps
+// the current one, hosts and inbound addresses must be public (address-policy.ts), and the definition must agree
+// with the database (accounts, numbers). The definition is turned into PJSIP rows by one function and written
+// with the trunk's accounts and numbers in one transaction; the ARI app then expires the trunk's cached objects.
+//
+// Trunks are the installation's, not an account's: the methods take a PublicScope, which an operator's request
+// (a UserScope) and trunks:apply (admin-api/system-scope.ts) both are. Who may reach them at all is the routes'
+// access (platform operators) and ops' hold on the files.
 import { isDeepStrictEqual } from 'node:util';
 import type { Database, Queryable } from '../../db/connection';
 import { trunkObjectId, trunkRows, type TrunkDefinition, type TrunkRows } from '../../db/repositories/trunk-rows';
-import { findTrunk, listTrunks, numbersOnOtherTrunks, readTrunkState, writeTrunk, deleteTrunk, type TrunkRecord, type TrunkState } from '../../db/repositories/trunks';
+import {
+  deleteTrunk, findTrunk, listTrunks, missingAccountIds, numbersOnOtherTrunks, readTrunkState, writeTrunk, type TrunkRecord, type TrunkState,
+} from '../../db/repositories/trunks';
 import { authPassword } from '../../db/repositories/pjsip';
-import { createError, notFound, type FieldProblem } from '../http/errors';
-import type { RequestContext } from '../http/routes';
+import type { FieldProblem } from '../http/errors';
 import type { ChangeNotifier } from '../notifier';
+import type { PublicScope } from '../scope';
 import { addressProblems } from './address-policy';
+import { trunkErrors } from './errors';
+import { TRUNK_NAME_PATTERN, type ApiTrunkDefinition } from './schemas';
 
-export type Auditor = RequestContext['audit'];
+/** A definition as stored: credentials name the username only, never a password. */
+export type StoredTrunkDefinition = TrunkDefinition<{ username: string }>;
+export type TrunkSource = TrunkRecord['source'];
+
+/** A trunk as the API shows it: its name, where it is kept, and its definition (no secret in it). */
+export type TrunkView = { name: string; source: TrunkSource } & StoredTrunkDefinition;
 
 export interface TrunkWrite {
   name: string;
   source: TrunkRecord['source'];
   /** Stored as the trunk's definition: never holds a password. */
-  definition: TrunkDefinition<{ username: string }>;
-  /** The resolved secret, when the trunk has credentials. */
+  definition: StoredTrunkDefinition;
+  /** The resolved secret, when the trunk has credentials; undefined on an edit keeps the current one. */
   password: string | undefined;
 }
 
@@ -60,16 +75,124 @@ export function diffTrunkState(current: TrunkState | undefined, desired: TrunkSt
   return changes;
 }
 
+function viewOf(trunk: TrunkRecord): TrunkView {
+  return { name: trunk.name, source: trunk.source, ...trunk.definition };
+}
+
+const TRUNK_NAME = new RegExp(TRUNK_NAME_PATTERN);
+
+function assertTrunkName(name: string): void {
+  if (!TRUNK_NAME.test(name)) throw trunkErrors.invalidName(name);
+}
+
+/** The rule of ownership: a trunk is changed only through the path that made it (the API or its file). */
+function ownershipError(existing: TrunkRecord | undefined, source: TrunkSource): Error | undefined {
+  if (!existing || existing.source === source) return undefined;
+  return source === 'api' ? trunkErrors.keptInFile(existing.name) : trunkErrors.madeThroughApi(existing.name);
+}
+
 export class TrunkService {
   constructor(private readonly db: Database, private readonly notifier: ChangeNotifier) {}
 
+  /** Every trunk, in one query. */
+  async list(_scope: PublicScope): Promise<TrunkView[]> {
+    return (await listTrunks(this.db)).map(viewOf);
+  }
+
+  async find(_scope: PublicScope, name: string): Promise<TrunkView | undefined> {
+    assertTrunkName(name);
+    const trunk = await findTrunk(this.db, name);
+    return trunk && viewOf(trunk);
+  }
+
+  async get(scope: PublicScope, name: string): Promise<TrunkView> {
+    const trunk = await this.find(scope, name);
+    if (!trunk) throw trunkErrors.notFound(name);
+    return trunk;
+  }
+
+  /** Every problem that stops a write, as JSON pointers into the definition (files report them by line before
+   *  anything is written): refused addresses, disagreement with the database, and ownership (path ''). */
+  async problems(_scope: PublicScope, write: TrunkWrite): Promise<FieldProblem[]> {
+    const problems = [...(await addressProblems(write.definition)), ...(await this.databaseProblems(this.db, write.name, write.definition))];
+    const owner = ownershipError(await findTrunk(this.db, write.name), write.source);
+    return owner ? [...problems, { path: '', message: owner.message }] : problems;
+  }
+
+  async plan(_scope: PublicScope, write: TrunkWrite): Promise<TrunkPlan> {
+    const existing = await findTrunk(this.db, write.name);
+    const current = existing ? await readTrunkState(this.db, existing) : undefined;
+    const changes = diffTrunkState(current, desiredState(write));
+    return { name: write.name, action: !existing ? 'create' : changes.length > 0 ? 'update' : 'unchanged', changes };
+  }
+
+  /** The API's create-or-replace: the request's password goes to ps_auths only, never into the definition. */
+  async save(scope: PublicScope, name: string, input: ApiTrunkDefinition): Promise<TrunkPlan & { trunk: TrunkView }> {
+    assertTrunkName(name);
+    const { credentials, ...rest } = input;
+    const definition: StoredTrunkDefinition = { ...rest, ...(credentials ? { credentials: { username: credentials.username } } : {}) };
+    const plan = await this.put(scope, { name, source: 'api', definition, password: credentials?.password });
+    return { ...plan, trunk: await this.get(scope, name) };
+  }
+
+  /** Creates or replaces a trunk, having written nothing when a rule refuses it: 409 when the other path owns
+   *  it, 400 for a missing password or a refused address, 422 for every other problem. */
+  async put(scope: PublicScope, write: TrunkWrite): Promise<TrunkPlan> {
+    const owner = ownershipError(await findTrunk(this.db, write.name), write.source);
+    if (owner) throw owner;
+    const resolved = { ...write, password: await this.passwordOf(write) };
+    const refused = await addressProblems(resolved.definition);
+    if (refused.length > 0) throw trunkErrors.addressNotAllowed(write.name, refused);
+    const plan = await this.db.transaction(async (trx) => {
+      const problems = await this.databaseProblems(trx, write.name, write.definition);
+      if (problems.length > 0) throw trunkErrors.invalid(write.name, problems);
+      const existing = await findTrunk(trx, write.name);
+      const lost = ownershipError(existing, write.source);
+      if (lost) throw lost;
+      const current = existing ? await readTrunkState(trx, existing) : undefined;
+      const desired = desiredState(resolved);
+      const changes = diffTrunkState(current, desired);
+      if (existing && changes.length === 0) return { name: write.name, action: 'unchanged' as const, changes, registrationChanged: false };
+      const id = await writeTrunk(trx, { name: write.name, source: write.source, definition: write.definition, rows: desired.rows, accounts: desired.accounts, numbers: desired.numbers });
+      await scope.audit(trx, { accountId: null, action: existing ? 'trunk.update' : 'trunk.create', entity: 'trunk', entityId: id, before: existing?.definition, after: write.definition });
+      const registrationChanged = !isDeepStrictEqual(current?.rows.ps_registrations, desired.rows.ps_registrations);
+      return { name: write.name, action: existing ? 'update' as const : 'create' as const, changes, registrationChanged };
+    });
+    if (plan.action !== 'unchanged') await this.notifier.trunksChanged([trunkObjectId(write.name)], plan.registrationChanged);
+    return { name: plan.name, action: plan.action, changes: plan.changes };
+  }
+
+  /** Deletes a trunk through the path that made it (`source`): the API never deletes a file's trunk. */
+  async remove(scope: PublicScope, name: string, source: TrunkSource): Promise<void> {
+    assertTrunkName(name);
+    const removed = await this.db.transaction(async (trx) => {
+      const existing = await findTrunk(trx, name);
+      if (!existing) throw trunkErrors.notFound(name);
+      const owner = ownershipError(existing, source);
+      if (owner) throw owner;
+      const state = await readTrunkState(trx, existing);
+      await deleteTrunk(trx, name);
+      await scope.audit(trx, { accountId: null, action: 'trunk.delete', entity: 'trunk', entityId: existing.id, before: existing.definition });
+      return state;
+    });
+    await this.notifier.trunksChanged([trunkObjectId(name)], removed.rows.ps_registrations !== undefined);
+  }
+
+  /** An edit that sends credentials without a password keeps the trunk's current one; a new trunk needs one. */
+  private async passwordOf(write: TrunkWrite): Promise<string | undefined> {
+    if (!write.definition.credentials || write.password !== undefined) return write.password;
+    const current = await authPassword(this.db, trunkObjectId(write.name));
+    if (current === undefined) throw trunkErrors.passwordRequired();
+    return current;
+  }
+
   /** Problems the schema cannot see: unknown accounts, numbers assigned outside the trunk's accounts or
    *  carried by another trunk. Paths are JSON pointers into the definition, for files and the API alike. */
-  async check(name: string, definition: TrunkDefinition<{ username: string }>, db: Queryable = this.db): Promise<FieldProblem[]> {
+  private async databaseProblems(db: Queryable, name: string, definition: StoredTrunkDefinition): Promise<FieldProblem[]> {
     const problems: FieldProblem[] = [];
-    const known = new Set(((await db('accounts').whereIn('id', definition.accounts).pluck('id')) as number[]).map(Number));
+    const missing = new Set(await missingAccountIds(db, definition.accounts));
     definition.accounts.forEach((accountId, index) => {
-      if (!known.has(accountId)) problems.push({ path: `/accounts/${index}`, message: `account ${accountId} does not exist` });
+      if (missing.has(accountId)) problems.push({ path: `/accounts/${index}`, message: `account ${accountId} does not exist` });
     });
     const seen = new Map<string, number>();
     definition.numbers.forEach((entry, index) => {
@@ -81,73 +204,5 @@ export class TrunkService {
     const taken = await numbersOnOtherTrunks(db, name, definition.numbers.map((entry) => entry.number));
     for (const { number, trunk } of taken) problems.push({ path: `/numbers/${seen.get(number)}/number`, message: `${number} is carried by trunk ${trunk}` });
     return problems;
-  }
-
-  async plan(write: TrunkWrite): Promise<TrunkPlan> {
-    const existing = await findTrunk(this.db, write.name);
-    const current = existing ? await readTrunkState(this.db, existing) : undefined;
-    const changes = diffTrunkState(current, desiredState(write));
-    return { name: write.name, action: !existing ? 'create' : changes.length > 0 ? 'update' : 'unchanged', changes };
-  }
-
-  /** Hosts and inbound addresses that are not public, or ranges too broad (address-policy.ts). */
-  checkAddresses(definition: TrunkDefinition<{ username: string }>): Promise<FieldProblem[]> {
-    return addressProblems(definition);
-  }
-
-  /** Creates or replaces a trunk. Throws 400 for a refused address, 422 for every other problem, having
-   *  written nothing. */
-  async put(write: TrunkWrite, audit?: Auditor): Promise<TrunkPlan> {
-    const refused = await this.checkAddresses(write.definition);
-    if (refused.length > 0) {
-      throw createError('TRUNK_ADDRESS_NOT_ALLOWED', 400, `Trunk ${write.name} cannot be saved: ${refused.map((problem) => `${problem.path}: ${problem.message}`).join('; ')}.`, { fields: refused });
-    }
-    const plan = await this.db.transaction(async (trx) => {
-      const problems = await this.check(write.name, write.definition, trx);
-      if (problems.length > 0) {
-        throw createError('TRUNK_INVALID', 422, `Trunk ${write.name} cannot be saved: ${problems.map((problem) => `${problem.path} ${problem.message}`).join('; ')}.`, { fields: problems });
-      }
-      const existing = await findTrunk(trx, write.name);
-      const current = existing ? await readTrunkState(trx, existing) : undefined;
-      const desired = desiredState(write);
-      const changes = diffTrunkState(current, desired);
-      if (existing && changes.length === 0 && existing.source === write.source) return { name: write.name, action: 'unchanged' as const, changes, registrationChanged: false };
-      const id = await writeTrunk(trx, { name: write.name, source: write.source, definition: write.definition, rows: desired.rows, accounts: desired.accounts, numbers: desired.numbers });
-      await audit?.(trx, { accountId: null, action: existing ? 'trunk.update' : 'trunk.create', entity: 'trunk', entityId: id, before: existing?.definition, after: write.definition });
-      const registrationChanged = !isDeepStrictEqual(current?.rows.ps_registrations, desired.rows.ps_registrations);
-      return { name: write.name, action: existing ? 'update' as const : 'create' as const, changes, registrationChanged };
-    });
-    if (plan.action !== 'unchanged') await this.notifier.trunksChanged([trunkObjectId(write.name)], plan.registrationChanged);
-    return { name: plan.name, action: plan.action, changes: plan.changes };
-  }
-
-  async remove(name: string, audit?: Auditor): Promise<void> {
-    const removed = await this.db.transaction(async (trx) => {
-      const existing = await findTrunk(trx, name);
-      if (!existing) throw notFound('trunk', name);
-      const state = await readTrunkState(trx, existing);
-      await deleteTrunk(trx, name);
-      await audit?.(trx, { accountId: null, action: 'trunk.delete', entity: 'trunk', entityId: existing.id, before: existing.definition });
-      return state;
-    });
-    await this.notifier.trunksChanged([trunkObjectId(name)], removed.rows.ps_registrations !== undefined);
-  }
-
-  list(): Promise<TrunkRecord[]> {
-    return listTrunks(this.db);
-  }
-
-  find(name: string): Promise<TrunkRecord | undefined> {
-    return findTrunk(this.db, name);
-  }
-
-  /** The trunk's current password, for an API edit that does not change it. */
-  currentPassword(name: string): Promise<string | undefined> {
-    return authPassword(this.db, trunkObjectId(name));
-  }
-
-  async state(name: string): Promise<TrunkState | undefined> {
-    const existing = await findTrunk(this.db, name);
-    return existing && readTrunkState(this.db, existing);
   }
 }

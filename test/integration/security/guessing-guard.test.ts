@@ -16,6 +16,7 @@ import { until } from '../../support/until';
 import { createTestAccount, removeTestAccount } from '../../support/stack';
 import { useCallFixture } from '../../support/call-fixture';
 import { TrunkService } from '../../../admin-api/trunks/service';
+import { putTrunk, removeTrunk } from '../../support/trunks';
 import { ChangeNotifier } from '../../../admin-api/notifier';
 import { createLogger } from '../../../core/logger';
 
@@ -115,7 +116,7 @@ describe('SIP guessing guard (SIPp, Asterisk, AMI, the ARI app, MariaDB, Redis)'
     const trunks = new TrunkService(f.stack.db, new ChangeNotifier(f.stack.redis, createLogger('test', 'error')));
     try {
       // Kept by ops in a file (the only place a loopback provider is allowed); another tenant's trunk.
-      await trunks.put({ name: TRUNK_NAME, source: 'file', password: undefined, definition: {
+      await putTrunk(trunks, { name: TRUNK_NAME, source: 'file', password: undefined, definition: {
         provider: 'Guard test carrier', host: '192.0.2.80', port: 5060, transport: 'udp', register: false, inbound: { addresses: [TRUNK] },
         codecs: ['ulaw'], qualifySeconds: 0, accounts: [otherAccount], numbers: [], allowPrivateAddresses: true,
       } });
@@ -129,7 +130,7 @@ describe('SIP guessing guard (SIPp, Asterisk, AMI, the ARI app, MariaDB, Redis)'
       expect(await f.app.waitForLog('SIP address blocked', since)).to.deep.include({ address: TRUNK, trunks: [`trunk-${TRUNK_NAME}`], level: 'error' });
       expect(await registerFrom(LOOPBACK, sip().username, sip().password)).to.equal('200');
     } finally {
-      if (await trunks.find(TRUNK_NAME)) await trunks.remove(TRUNK_NAME);
+      await removeTrunk(trunks, TRUNK_NAME);
       await removeTestAccount(f.stack, otherAccount);
     }
   });

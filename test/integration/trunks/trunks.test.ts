@@ -15,6 +15,8 @@ import { addUser, expectStatus, useOrganization } from '../identity/helpers';
 import { AmiClient } from '../../../core/asterisk/ami';
 import { TRUNK_TABLES } from '../../../db/repositories/trunk-rows';
 import { TrunkService } from '../../../admin-api/trunks/service';
+import { removeTrunk } from '../../support/trunks';
+import { systemScope } from '../../../admin-api/system-scope';
 import { setPlatformOperator } from '../../../db/repositories/platform-operators';
 
 const ROOT = path.resolve(__dirname, '../../..');
@@ -75,7 +77,7 @@ describe('trunks: files, API, registration and inbound calls (SIPp as the provid
     phone?.rtp.close();
     // Through the service: Asterisk must drop the registration too, not only the rows.
     const trunks = new TrunkService(f.api.db, f.api.notifier);
-    for (const name of ['loopback', 'loopback-api']) if (await trunks.find(name)) await trunks.remove(name);
+    for (const name of ['loopback', 'loopback-api']) await removeTrunk(trunks, name);
     fs.rmSync(dir, { recursive: true, force: true });
   });
   const f = useOrganization({ name: 'Trunk org', subaccount: 'Trunk desk', ariApp: true });
@@ -220,5 +222,37 @@ describe('trunks: files, API, registration and inbound calls (SIPp as the provid
     expectStatus(await operator.api.put('/v1/trunks/loopback-api', base), 409, 'TRUNK_KEPT_IN_FILE');
     fs.rmSync(path.join(dir, 'loopback-api.yaml'));
     expect(trunksApply(dir).stdout).to.include('delete trunk loopback-api');
+  });
+
+  it('given a trunk made through the API, then trunks:apply and TrunkService refuse a file of its name, an edit without a password keeps the secret, and the list is one query', async () => {
+    const definition = { provider: 'P', host: PUBLIC_IP, inbound: { addresses: [PUBLIC_IP] }, accounts: [f.subaccountId], credentials: { username: 'acct-1', password: SECRET } };
+    expectStatus(await operator.api.put('/v1/trunks/loopback-api', definition), 201);
+    const trunks = new TrunkService(f.api.db, f.api.notifier);
+    const scope = systemScope('test-fixture', f.api.logger);
+    // The same rule for both paths, in the service: a file may not take over the API's trunk.
+    const { credentials, ...rest } = definition;
+    const fileWrite = { name: 'loopback-api', source: 'file' as const, password: SECRET, definition: { ...rest, credentials: { username: credentials.username }, port: 5060, transport: 'udp' as const, register: false, codecs: ['ulaw' as const], qualifySeconds: 60, numbers: [] } };
+    let refused: unknown;
+    await trunks.put(scope, fileWrite).catch((error: unknown) => { refused = error; });
+    expect(refused).to.include({ code: 'TRUNK_MADE_THROUGH_API', status: 409 });
+    expect((await trunks.problems(scope, fileWrite)).map((problem) => problem.path)).to.deep.equal(['']);
+    fs.writeFileSync(path.join(dir, 'loopback-api.yaml'), trunkYaml(f.subaccountId, registrarPort).replace(/\+1555123000/g, '+1555777000'));
+    const applied = trunksApply(dir);
+    fs.rmSync(path.join(dir, 'loopback-api.yaml'));
+    expect(applied.status).to.equal(1);
+    expect(applied.stdout).to.include(`${path.join(dir, 'loopback-api.yaml')}:1: (file name) Trunk loopback-api was made through the API`);
+    // An edit without a password keeps the current secret (the service's rule, whoever calls it).
+    expectStatus(await operator.api.put('/v1/trunks/loopback-api', { ...definition, credentials: { username: 'acct-1' }, qualifySeconds: 30 }), 200);
+    expect(await f.api.db('ps_auths').where({ id: 'trunk-loopback-api' }).first('password')).to.deep.equal({ password: SECRET });
+    let queries = 0;
+    const count = (): void => { queries += 1; };
+    f.api.db.on('query', count);
+    try {
+      expect((await trunks.list(scope)).map((trunk) => trunk.name)).to.include('loopback-api');
+    } finally {
+      f.api.db.removeListener('query', count);
+    }
+    expect(queries).to.equal(1);
+    expectStatus(await operator.api.delete('/v1/trunks/loopback-api'), 204);
   });
 });
