@@ -5,6 +5,7 @@ import { eventChannelId } from '../core/ari/events';
 import { errorDetails } from '../core/logger';
 import type { FlowDeps } from './flows/call';
 import { InternalCall } from './flows/internal-call';
+import { recordRefusal } from './calls/records';
 
 export class StasisDispatcher {
   constructor(private readonly deps: FlowDeps) {}
@@ -39,6 +40,9 @@ export class StasisDispatcher {
     if (!Number.isSafeInteger(accountId) || accountId <= 0) return this.refuse(channel.id, 'failure', log, 'bad Stasis arguments', args);
     log.info('call entered Stasis', { flow, accountId, args, caller: channel.caller.number, name: channel.name });
     switch (flow) {
+      // The catch-all rows (Stasis(dial, account, EXTEN)) ring extensions as 'internal' rows did, until the dial
+      // flow (issue 9, section 3) takes them over.
+      case 'dial':
       case 'internal': {
         const [extension] = ids;
         if (!extension) return this.refuse(channel.id, 'failure', log, 'internal call without an extension', args);
@@ -62,8 +66,16 @@ export class StasisDispatcher {
     // 503: the provider may retry or route the call elsewhere.
     if (route === null) return this.refuse(channel.id, 'congestion', log, 'inbound route unavailable');
     log.info('inbound call from trunk', { trunk: trunkEndpoint, number, accountId: route?.accountId, extension: route?.extension });
+    const trunk = trunkEndpoint.replace(/^trunk-/, '');
+    if (route && !route.extension) {
+      // The account's number leads nowhere: its admins see the refused call.
+      recordRefusal(this.deps.recorder, {
+        accountId: route.accountId, direction: 'inbound', channelId: channel.id, from: { number: channel.caller.number, name: channel.caller.name },
+        to: number, did: number, trunk, path: [{ type: 'number', number }],
+      }, 'refused', 'number has no destination');
+    }
     if (!route?.extension) return this.refuse(channel.id, 'unallocated', log, 'number not in service', [trunkEndpoint, number]);
-    await new InternalCall(this.deps, channel, route.accountId, route.extension).start();
+    await new InternalCall(this.deps, channel, route.accountId, route.extension, { did: number, trunk }).start();
   }
 
   private async refuse(channelId: string, reason: 'congestion' | 'failure' | 'normal' | 'unallocated', log: FlowDeps['logger'], why: string, args?: string[]): Promise<void> {

@@ -7,12 +7,13 @@ import { isGone, type AriRest } from '../../core/ari/rest';
 import { AdoptedCall, type FlowDeps } from '../flows/call';
 import type { LiveCallStore } from '../../core/live-calls';
 import type { CallRegistry } from './registry';
+import type { CallRecordWriter } from './records';
 
 export class Reconciler {
   private sweepTimer: NodeJS.Timeout | undefined;
 
   constructor(
-    private readonly deps: FlowDeps & { ari: AriRest; liveCalls: LiveCallStore; registry: CallRegistry; logger: Logger },
+    private readonly deps: FlowDeps & { ari: AriRest; liveCalls: LiveCallStore; registry: CallRegistry; logger: Logger; recorder: CallRecordWriter },
     private readonly options: { sweepIntervalMs: number; orphanGraceMs: number },
   ) {}
 
@@ -36,17 +37,29 @@ export class Reconciler {
     // A channel of ours from before this connection that no flow owns belonged to a previous process (a call
     // still ringing when it died): nothing will ever end it but us.
     await this.endOrphans(connectedAt);
+    this.closeInterruptedRecords(connectedAt);
   }
 
   startSweeping(): void {
-    this.sweepTimer = setInterval(() => void this.endOrphans(Date.now() - this.options.orphanGraceMs).catch((error: unknown) => {
-      this.deps.logger.warn('sweep failed', { error: (error as Error).message });
-    }), this.options.sweepIntervalMs);
+    this.sweepTimer = setInterval(() => {
+      const cutoff = Date.now() - this.options.orphanGraceMs;
+      this.endOrphans(cutoff).catch((error: unknown) => {
+        this.deps.logger.warn('sweep failed', { error: (error as Error).message });
+      });
+      this.closeInterruptedRecords(cutoff);
+    }, this.options.sweepIntervalMs);
     this.sweepTimer.unref();
   }
 
   stop(): void {
     clearInterval(this.sweepTimer);
+  }
+
+  /** Call records started before `cutoff` and still open whose caller channel no flow of ours owns: the app
+   *  that carried them died (or their ending was lost) and no one else will finish them. An adopted call owns
+   *  its channels, so its record stays open until it ends. */
+  closeInterruptedRecords(cutoff: number): void {
+    this.deps.recorder.closeInterrupted(new Date(cutoff), (channelId) => this.deps.registry.owns(channelId));
   }
 
   /** Ends channels in our Stasis application that no flow owns and that were created before `cutoff`. The

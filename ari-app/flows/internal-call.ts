@@ -4,6 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import type { CallEvent, ChannelSnapshot, DialEvent } from '../../core/ari/events';
 import { Call, isHangup, type CallerOutcome, type FlowDeps } from './call';
+import { callOutcomeFor, legOutcomeForDialStatus, type PathStep } from '../calls/records';
 
 // Q.850 cause 20, subscriber absent: Asterisk answers it with SIP 480 Temporarily Unavailable.
 const SUBSCRIBER_ABSENT = { code: 20 } as const;
@@ -36,23 +37,25 @@ export class InternalCall extends Call {
   private answeredLeg: string | undefined;
   private ringTimer: NodeJS.Timeout | undefined;
 
-  constructor(deps: FlowDeps, private readonly caller: ChannelSnapshot, accountId: number, private readonly extension: string) {
+  /** `inbound`: a call from a provider's trunk to one of its numbers (DID), rather than from a device. */
+  constructor(deps: FlowDeps, private readonly caller: ChannelSnapshot, accountId: number, private readonly extension: string, private readonly inbound?: { did: string; trunk: string }) {
     super(deps, randomUUID(), accountId, { channelId: caller.id, extension });
     this.own(caller.id);
   }
 
   start(): Promise<void> {
+    this.recordStart();
     return this.step('ring', async () => {
       const targets = await this.deps.directory.ringTargets(this.accountId, this.extension);
-      const callerEndpoint = this.caller.name.replace(/^PJSIP\//, '').replace(/-[0-9a-f]+$/, '');
+      const callerEndpoint = endpointOf(this.caller);
       const others = targets.filter((target) => target.endpointId !== callerEndpoint);
       if (others.length === 0) {
-        await this.end(targets.length === 0 ? 'no device has this extension' : 'caller dialed own extension', 'unallocated');
+        await this.end(targets.length === 0 ? 'unknown extension' : 'dialed own extension', 'unallocated');
         return;
       }
       const reachable = await this.reachableEndpoints(others.map((target) => target.endpointId));
       if (reachable.length === 0) {
-        await this.end('no device of the extension is registered', SUBSCRIBER_ABSENT);
+        await this.end('no device registered', SUBSCRIBER_ABSENT);
         return;
       }
       this.log.info('ringing', { devices: reachable.length });
@@ -61,6 +64,22 @@ export class InternalCall extends Call {
       // Asterisk's dial timeout reports NOANSWER; this is the backstop if that event were ever lost.
       this.ringTimer = setTimeout(() => void this.end('ring timeout backstop', 'no_answer'), (this.deps.ringTimeoutSeconds + 5) * 1000);
     });
+  }
+
+  private recordStart(): void {
+    const { inbound } = this;
+    const path: PathStep[] = [{ type: 'extension', extension: this.extension }];
+    if (inbound) path.unshift({ type: 'number', number: inbound.did });
+    this.deps.recorder.callStarted({
+      callId: this.callId, accountId: this.accountId, channelId: this.caller.id, direction: inbound ? 'inbound' : 'internal',
+      from: { number: this.caller.caller.number, name: this.caller.caller.name, endpointId: inbound ? undefined : endpointOf(this.caller) },
+      to: inbound?.did ?? this.extension, did: inbound?.did, trunk: inbound?.trunk, path,
+    });
+  }
+
+  protected override async end(why: string, outcome: CallerOutcome = 'normal'): Promise<void> {
+    if (!this.ended) this.deps.recorder.callEnded(this.callId, callOutcomeFor(outcome, this.answeredLeg !== undefined), why);
+    return super.end(why, outcome);
   }
 
   /** Devices with a live registration. (ARI's endpoint state reads "offline" for realtime endpoints whose
@@ -75,6 +94,7 @@ export class InternalCall extends Call {
     // Owned before it exists: its first events may arrive before the REST call returns.
     this.own(legId);
     this.legStatus.set(legId, undefined);
+    this.deps.recorder.legStarted(this.callId, { channelId: legId, kind: 'device', endpointId });
     const inStasis = this.whenInStasis(legId);
     // Awaited below only if the channel gets created: a failed create must not leave the wait's timeout as an
     // unhandled rejection, which would end the whole process and every call it carries.
@@ -126,15 +146,17 @@ export class InternalCall extends Call {
   /** A leg is destroyed. While ringing, its Dial event usually told why already; if not, its cause does. */
   private onLegGone(legId: string, cause: number): void {
     if (legId === this.answeredLeg) {
+      this.deps.recorder.legEnded(this.callId, legId, 'answered', cause);
       void this.end('callee hung up');
       return;
     }
-    this.legFailed(legId, dialStatusForCause(cause));
+    this.legFailed(legId, dialStatusForCause(cause), cause);
   }
 
-  private legFailed(legId: string, status: string): void {
+  private legFailed(legId: string, status: string, cause?: number): void {
     if (!this.legStatus.has(legId) || this.legStatus.get(legId) !== undefined) return;
     this.legStatus.set(legId, status);
+    this.deps.recorder.legEnded(this.callId, legId, legOutcomeForDialStatus(status), cause);
     this.disown(legId);
     this.log.info('device did not answer', { legId, dialstatus: status });
     const statuses = [...this.legStatus.values()];
@@ -148,10 +170,13 @@ export class InternalCall extends Call {
     this.answeredLeg = legId;
     this.legStatus.set(legId, 'ANSWER');
     clearTimeout(this.ringTimer);
+    this.deps.recorder.legAnswered(this.callId, legId);
+    this.deps.recorder.callAnswered(this.callId, { legId, number: this.extension });
     return this.step('connect', async () => {
       const others = [...this.legStatus.keys()].filter((id) => id !== legId && this.channels.has(id));
       await Promise.all(others.map(async (id) => {
         this.disown(id);
+        this.deps.recorder.legEnded(this.callId, id, 'answered_elsewhere');
         await this.hangup(id, 'answered_elsewhere');
       }));
       await this.deps.ari.answer(this.caller.id);
@@ -172,4 +197,9 @@ export class InternalCall extends Call {
   protected override onEnding(): void {
     clearTimeout(this.ringTimer);
   }
+}
+
+/** The PJSIP endpoint of a channel, from its name (PJSIP/<endpoint>-<sequence>). */
+function endpointOf(channel: ChannelSnapshot): string {
+  return channel.name.replace(/^PJSIP\//, '').replace(/-[0-9a-f]+$/, '');
 }

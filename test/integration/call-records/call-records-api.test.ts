@@ -5,7 +5,7 @@ import { expect } from 'chai';
 import { endCall, insertCallRecord, insertLeg, markCallAnswered, markLegAnswered, type CallOutcome, type NewCallRecord } from '../../../db/repositories/call-records';
 import { grantCallsReadAll } from '../../../db/migrations/20261130000021_call_records';
 import { addUser, expectStatus, useOrganization } from '../identity/helpers';
-import { removeAccountTree, type ApiClient } from '../../support/admin-api';
+import { removeAccountTree, type ApiClient, type ApiResponse } from '../../support/admin-api';
 
 type User = Awaited<ReturnType<typeof addUser>>;
 
@@ -125,7 +125,7 @@ describe('call records API: filters, pages, CSV and visibility', function () {
     let cursor: string | null = null;
     let pages = 0;
     do {
-      const response = await f.org.api.get(calls(f.subaccountId, `?limit=3${cursor ? `&cursor=${cursor}` : ''}`));
+      const response: ApiResponse<{ calls: { id: string }[]; nextCursor: string | null }> = await f.org.api.get(calls(f.subaccountId, `?limit=3${cursor ? `&cursor=${cursor}` : ''}`));
       expectStatus(response, 200);
       expect(response.body.calls.length).to.be.at.most(3);
       seen.push(...names(response.body));
