@@ -9,6 +9,7 @@ import { AriRest } from '../core/ari/rest';
 import { AmiConnection } from '../core/asterisk/ami';
 import { LiveCallStore, type LiveCall } from '../core/live-calls';
 import { Reconciler } from './calls/reconciler';
+import { CallRecordWriter } from './calls/records';
 import { CallRegistry } from './calls/registry';
 import { ConfigSync } from './config-sync';
 import type { FlowDeps } from './flows/call';
@@ -30,6 +31,7 @@ export function createAriApp(config: Config, db: Database, logger: Logger): AriA
   const ari = new AriRest({ baseUrl: config.ari.url, username: config.ari.username, password: config.ari.password });
   const registry = new CallRegistry({ maxActiveCalls: config.calls.maxActiveCalls, maxEventLoopDelayMs: 250 });
   const directory = new RoutingDirectory(db, logger);
+  const recorder = new CallRecordWriter(db, logger);
   const deps: FlowDeps = {
     ari,
     app: config.ari.app,
@@ -38,9 +40,10 @@ export function createAriApp(config: Config, db: Database, logger: Logger): AriA
     directory,
     logger,
     ringTimeoutSeconds: config.calls.ringTimeoutSeconds,
+    recorder,
   };
   const dispatcher = new StasisDispatcher(deps);
-  const reconciler = new Reconciler(deps, { sweepIntervalMs: 15_000, orphanGraceMs: 30_000 });
+  const reconciler = new Reconciler({ ...deps, recorder }, { sweepIntervalMs: 15_000, orphanGraceMs: 30_000 });
   const ami = new AmiConnection({ host: config.ami.host, port: config.ami.port, username: config.ami.username, secret: config.ami.password, logger });
   const configSync = new ConfigSync({ reader, publisher: redis, ari, ami, directory, logger });
   ami.on('connected', () => void configSync.expireAll());
@@ -81,6 +84,7 @@ export function createAriApp(config: Config, db: Database, logger: Logger): AriA
       sipGuard.stop();
       connection.stop();
       registry.stop();
+      await recorder.flush();
       reader.disconnect();
       redis.disconnect();
     },

@@ -5,6 +5,7 @@ import type { CallEvent } from '../../core/ari/events';
 import { isGone, type AriRest, type HangupReason } from '../../core/ari/rest';
 import type { LiveCallStore } from '../../core/live-calls';
 import type { CallFlow, CallRegistry } from '../calls/registry';
+import type { CallRecorder } from '../calls/records';
 import { callerOutcomeFor, type RoutingDirectory } from '../routing/directory';
 
 export interface FlowDeps {
@@ -15,6 +16,8 @@ export interface FlowDeps {
   directory: RoutingDirectory;
   logger: Logger;
   ringTimeoutSeconds: number;
+  /** Call records: every flow reports what it did (ari-app/calls/records.ts). Never throws, never waits. */
+  recorder: CallRecorder;
 }
 
 export type CallerOutcome = HangupReason | { code: number };
@@ -97,13 +100,20 @@ export abstract class Call implements CallFlow {
 
 /** A connected call found in Redis after a restart: both legs are still up; end both when either leaves. */
 export class AdoptedCall extends Call {
+  private readonly callerChannelId: string | undefined;
+
   constructor(deps: FlowDeps, callId: string, accountId: number, bridgeId: string, channelIds: string[]) {
     super(deps, callId, accountId, { adopted: true });
+    this.callerChannelId = channelIds[0];
     this.bridgeId = bridgeId;
     for (const channelId of channelIds) this.own(channelId);
   }
 
   handle(event: CallEvent): void {
-    if (isHangup(event)) void this.end('a party hung up');
+    if (!isHangup(event) || this.ended) return;
+    // Its record was opened by the app that connected it: completed here, with who left.
+    const why = event.type !== 'Dial' && event.channel.id === this.callerChannelId ? 'caller hung up' : 'callee hung up';
+    this.deps.recorder.callEnded(this.callId, 'answered', why);
+    void this.end(why);
   }
 }
