@@ -19,6 +19,7 @@ import { mePlugin } from './me/plugin';
 import { invitationsPlugin } from './invitations/plugin';
 import { JobQueue } from '../core/job-queue';
 import type { DomainDependencies } from './domain';
+import { callsPlugin } from './calls/plugin';
 import { createHttpApp } from './http/app';
 import { mountRoutes, type RouteSpec } from './http/routes';
 import { ChangeNotifier } from './notifier';
@@ -56,6 +57,7 @@ export async function createAdminApi(deps: { config: Config; db: Database; redis
     ...groupRoutes(new GroupService(db)),
     ...devicesPlugin(domainDeps),
     ...trunksPlugin(domainDeps),
+    ...callsPlugin(domainDeps),
     ...auditPlugin(domainDeps),
   ];
   const app = createHttpApp(logger, [healthPlugin(domainDeps), openApiRouter(routes), webPhoneRouter({ config, logger }), mountRoutes(routes, auth)], { trustProxy: config.trustProxy });
