@@ -4,6 +4,8 @@ source "$(dirname "$0")/lib/common.sh"
 source "$(dirname "$0")/lib/stack.sh"
 started=$(date +%s)
 stack_infrastructure_up
+# The web phone the admin API serves, bundled if missing or older than its sources (npm run build:web-phone).
+node --import tsx scripts/build-web-phone.ts --if-stale
 for app in "${APP_NAMES[@]}"; do start_app "$app"; done
 # Ops' trunk files, after the ARI app is up so Asterisk picks the changes up at once. An invalid file stops
 # here, naming file, line and field; nothing of it is written.

@@ -31,4 +31,6 @@ restore() {
 trap restore EXIT
 say "type-checking"
 npx tsc --noEmit -p tsconfig.json
+# The web phone bundle the admin API serves (its browser test loads it), if missing or stale.
+node --import tsx scripts/build-web-phone.ts --if-stale
 if (( $# > 0 )); then npx mocha "$@"; else npx mocha "test/unit/**/*.test.ts" "test/integration/**/*.test.ts"; fi

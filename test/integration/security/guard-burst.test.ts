@@ -7,7 +7,7 @@
 import { expect } from 'chai';
 import { RedisFailureWindow } from '../../../ari-app/security/failure-window';
 import { blockAclId } from '../../../db/repositories/sip-address-blocks';
-import { useCallFixture } from '../first-call/helpers';
+import { useCallFixture } from '../../support/call-fixture';
 import { digestBurst } from './digest-burst';
 
 const BURSTER = '127.0.0.11';
