@@ -5,11 +5,10 @@ import type { Config } from '../core/config';
 import type { Logger } from '../core/logger';
 import type { Database } from '../db/connection';
 import { accountsPlugin } from './accounts/plugin';
-import { authRoutes } from './auth/routes';
+import { authPlugin } from './auth/plugin';
 import { bulkPlugin } from './bulk/plugin';
 import { AccessCache } from './auth/access-cache';
-import { AuthService } from './auth/service';
-import { LoginThrottle } from './auth/throttle';
+import { TokenAccessResolver } from './auth/resolver';
 import { auditPlugin } from './audit/plugin';
 import { devicesPlugin } from './devices/plugin';
 import { groupRoutes } from './groups/routes';
@@ -41,12 +40,11 @@ export async function createAdminApi(deps: { config: Config; db: Database; redis
   const subscriber = redis.duplicate();
   const access = new AccessCache(redis, subscriber, logger);
   await access.start();
-  const auth = new AuthService(db, new LoginThrottle(redis), access, config);
   const jobs = new JobQueue(redis);
   // What each domain's plugin builds itself from (admin-api/domain.ts).
   const domainDeps: DomainDependencies = { config, db, redis, logger, notifier, access, jobs };
   const routes: RouteSpec[] = [
-    ...authRoutes(auth),
+    ...authPlugin(domainDeps),
     ...mePlugin(domainDeps),
     ...accountsPlugin(domainDeps),
     ...rolesPlugin(domainDeps),
@@ -60,7 +58,7 @@ export async function createAdminApi(deps: { config: Config; db: Database; redis
     ...callsPlugin(domainDeps),
     ...auditPlugin(domainDeps),
   ];
-  const app = createHttpApp(logger, [healthPlugin(domainDeps), openApiRouter(routes), webPhoneRouter({ config, logger }), mountRoutes(routes, auth)], { trustProxy: config.trustProxy });
+  const app = createHttpApp(logger, [healthPlugin(domainDeps), openApiRouter(routes), webPhoneRouter({ config, logger }), mountRoutes(routes, new TokenAccessResolver(db, access))], { trustProxy: config.trustProxy });
   return {
     app,
     routes,

@@ -9,7 +9,7 @@ import type { Redis } from 'ioredis';
 import type { Logger } from '../../core/logger';
 import { errorDetails } from '../../core/logger';
 import type { EffectiveMembership } from '../../db/repositories/memberships';
-import type { Actor } from '../http/routes';
+import type { Actor } from '../scope';
 
 const CHANNEL = 'pbx:access:changed';
 const TTL_MS = 30_000;

@@ -1,6 +1,6 @@
 // Password hashing (argon2id at OWASP's minimum: 19 MiB, 2 passes) and the configurable password policy.
 import argon2 from 'argon2';
-import { createError } from '../http/errors';
+import { authErrors } from './errors';
 
 const ARGON2_OPTIONS = { type: argon2.argon2id, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
 // Verified against when the username is unknown, so a miss costs the same time as a hit.
@@ -34,7 +34,5 @@ export function passwordProblems(password: string, policy: PasswordPolicy, usern
 
 export function assertPasswordAcceptable(password: string, policy: PasswordPolicy, username: string, path = '/password'): void {
   const problems = passwordProblems(password, policy, username);
-  if (problems.length > 0) {
-    throw createError('PASSWORD_REJECTED', 400, `The password ${problems.join(' and ')}.`, { fields: problems.map((message) => ({ path, message })) });
-  }
+  if (problems.length > 0) throw authErrors.passwordRejected(problems, path);
 }

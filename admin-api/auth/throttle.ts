@@ -4,7 +4,7 @@
 // addresses) and the address across users. An attempt is counted before its password is checked and given
 // back when it was right, so a parallel burst cannot run past a limit while the checks are in flight.
 import type { Redis } from 'ioredis';
-import { createError } from '../http/errors';
+import { authErrors } from './errors';
 
 const WINDOW_SECONDS = 15 * 60;
 export const ATTEMPT_LIMITS = { userAtAddress: 5, user: 50, address: 30 } as const;
@@ -56,9 +56,7 @@ export class LoginThrottle {
   async takeAttempt(subject: AttemptSubject, address: string): Promise<void> {
     const limits = [ATTEMPT_LIMITS.userAtAddress, ATTEMPT_LIMITS.user, ATTEMPT_LIMITS.address];
     const wait = Number(await this.redis.eval(TAKE_ATTEMPT, 3, ...this.keys(subject, address), WINDOW_SECONDS, ...limits));
-    if (wait > 0) {
-      throw createError('TOO_MANY_ATTEMPTS', 429, `Too many failed password attempts. Try again in ${wait} seconds.`, { retryAfterSeconds: wait });
-    }
+    if (wait > 0) throw authErrors.tooManyAttempts(wait);
   }
 
   /** The attempt's password was right: it was no failure. */
