@@ -31,6 +31,14 @@ interface CallView {
 
 describe('call records of real calls (SIPp through Asterisk into the ARI app)', function () {
   this.timeout(120_000);
+  // Before the fixture's own hook, which closes the database.
+  after(async () => {
+    for (const each of Object.values(phones)) each.rtp.close();
+    await app?.stop();
+    const trunks = new TrunkService(f.api.db, f.api.notifier);
+    await removeTrunk(trunks, TRUNK);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
   const f = useOrganization({ name: 'Call records org', subaccount: 'Call records desk' });
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'call-records-'));
   let app: AriAppProcess;
@@ -60,14 +68,6 @@ describe('call records of real calls (SIPp through Asterisk into the ARI app)', 
 
   afterEach(function () {
     if (this.currentTest?.state === 'failed') process.stderr.write(`ari-app log:\n${app.output.slice(-6000)}\n`);
-  });
-
-  after(async () => {
-    for (const each of Object.values(phones)) each.rtp.close();
-    await app?.stop();
-    const trunks = new TrunkService(f.api.db, f.api.notifier);
-    await removeTrunk(trunks, TRUNK);
-    fs.rmSync(dir, { recursive: true, force: true });
   });
 
   /** The one call to `to` that started after `since`, once its record is ended. */
