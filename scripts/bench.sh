@@ -13,6 +13,12 @@ case "${1:?benchmark name}" in
     ASTERISK_MODE="$(asterisk_mode)"
     export ASTERISK_MODE ASTERISK_ROOT
     ;;
+  calls)
+    # SIPp calls through the stack's Asterisk into the benchmark's own ARI app: the caller holds the tests'
+    # lock (flock -o /tmp/pbx-control-plane-tests.lock npm run bench:calls), as for registrations.
+    stack_infrastructure_up
+    apt_install sip-tester
+    ;;
   *)
     ensure_node_modules
     load_local_env
@@ -21,4 +27,4 @@ case "${1:?benchmark name}" in
     node --import tsx db/migrate.ts >/dev/null
     ;;
 esac
-exec node --import tsx "scripts/bench/$1.ts"
+exec node --import tsx "scripts/bench/$1.ts" "${@:2}"

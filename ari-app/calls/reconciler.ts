@@ -75,8 +75,32 @@ export class Reconciler {
       const reason = channel.state === 'Up' ? 'normal' : 'congestion';
       await ari.hangup(channel.id, reason).catch((error: unknown) => isGone(error) || Promise.reject(error));
     }
+    await this.destroyEmptyBridges(cutoff);
     return orphans.length;
   }
+
+  /** A call's bridge always holds its parties (a flow destroys it when it ends), so an empty one from before
+   *  `cutoff` was left by a crash, a call whose end failed, or a lost event: after an overload or a restart
+   *  they would otherwise pile up in Asterisk for ever. */
+  private async destroyEmptyBridges(cutoff: number): Promise<void> {
+    const bridges = (await this.deps.ari.listBridges()) as BridgeSnapshot[];
+    const left = bridges.filter((bridge) => bridge.id.startsWith(CALL_BRIDGE_PREFIX) && bridge.channels.length === 0
+      && (bridge.creationtime === undefined || Date.parse(bridge.creationtime) < cutoff));
+    for (const bridge of left) {
+      this.deps.logger.warn('orphan bridge destroyed', { bridgeId: bridge.id });
+      await this.deps.ari.destroyBridge(bridge.id).catch((error: unknown) => isGone(error) || Promise.reject(error));
+    }
+  }
+}
+
+/** Flows name their bridges `call-<callId>`; other bridges (none today) are not the sweep's business. */
+const CALL_BRIDGE_PREFIX = 'call-';
+
+interface BridgeSnapshot {
+  id: string;
+  channels: string[];
+  /** Asterisk 22 sends it; the REST adapter's type does not declare it. */
+  creationtime?: string;
 }
 
 function isOurs(channel: ChannelSnapshot, app: string): boolean {

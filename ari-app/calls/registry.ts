@@ -8,11 +8,19 @@ export interface CallFlow {
   handle(event: CallEvent): void;
 }
 
+/** Why Asterisk hung a call's channel up (Q.850): 16 a party's BYE, 44 a media time-out (rtp_timeout), ... */
+export interface HangupCause {
+  hangupChannelId: string;
+  hangupCause: number;
+  hangupCauseText?: string;
+}
+
 export type Admission = { admitted: true } | { admitted: false; why: 'at-capacity' | 'event-loop-lagging' };
 
 export class CallRegistry {
   private readonly owners = new Map<string, CallFlow>();
   private readonly calls = new Set<CallFlow>();
+  private readonly causes = new WeakMap<CallFlow, HangupCause>();
   private readonly loopDelay: IntervalHistogram;
 
   constructor(private readonly limits: { maxActiveCalls: number; maxEventLoopDelayMs: number }) {
@@ -27,6 +35,20 @@ export class CallRegistry {
     if (this.calls.size >= this.limits.maxActiveCalls) return { admitted: false, why: 'at-capacity' };
     if (this.loopDelay.percentile(99) / 1e6 > this.limits.maxEventLoopDelayMs) return { admitted: false, why: 'event-loop-lagging' };
     return { admitted: true };
+  }
+
+  /** Called with every event before its flow sees it: the first hangup Asterisk reports for a call's channels
+   *  is why the call ended, whatever the flow makes of it (a vanished phone: cause 44 after rtp_timeout). */
+  noteHangup(event: CallEvent): void {
+    if (event.type !== 'ChannelHangupRequest' && event.type !== 'ChannelDestroyed') return;
+    const owner = this.owners.get(event.channel.id);
+    if (!owner || this.causes.has(owner) || !event.cause) return;
+    const text = event.type === 'ChannelDestroyed' ? event.cause_txt : undefined;
+    this.causes.set(owner, { hangupChannelId: event.channel.id, hangupCause: event.cause, ...(text ? { hangupCauseText: text } : {}) });
+  }
+
+  hangupCauseOf(flow: CallFlow): HangupCause | undefined {
+    return this.causes.get(flow);
   }
 
   claim(channelId: string, flow: CallFlow): void {

@@ -67,7 +67,7 @@ export abstract class Call implements CallFlow {
     this.onEnding();
     const channels = [...this.channels];
     this.deps.registry.finish(this);
-    this.log.info('call ended', { why, outcome: typeof outcome === 'string' ? outcome : `cause ${outcome.code}` });
+    this.log.info('call ended', { why, outcome: typeof outcome === 'string' ? outcome : `cause ${outcome.code}`, ...this.deps.registry.hangupCauseOf(this) });
     await Promise.all(channels.map((channelId) => this.hangup(channelId, outcome)));
     if (this.bridgeId) {
       await this.deps.ari.destroyBridge(this.bridgeId).catch((error: unknown) => {

@@ -1,5 +1,7 @@
 // PJSIP realtime rows: one endpoint, auth and aor per device, all named by the device's endpoint id.
 import { callerIdOf } from '../../core/asterisk/caller-id';
+import type { EndpointMediaPolicy } from '../../core/config';
+import { mediaOptions } from './endpoint-media';
 import { insertInChunks, type Queryable } from '../connection';
 
 export type DeviceKind = 'desk_phone' | 'softphone' | 'webrtc';
@@ -11,6 +13,8 @@ export interface DeviceEndpoint {
   kind: DeviceKind;
   callerIdName: string;
   callerIdNumber: string;
+  /** Media time-outs and session timers (config.sip.endpointMedia); the documented defaults when absent. */
+  media?: EndpointMediaPolicy;
 }
 
 /** The caller ID a device presents: its label as the name, its extension as the number. */
@@ -40,6 +44,7 @@ export function endpointRow(device: DeviceEndpoint): Record<string, string | num
     language: 'en',
     allow_transfer: 'yes',
     allow_subscribe: 'yes',
+    ...mediaOptions(device.media),
   };
   if (device.kind === 'webrtc') {
     // Browsers: WebSocket transport, DTLS-SRTP, ICE, AVPF, rtcp-mux; Opus first, G.711 for interop.

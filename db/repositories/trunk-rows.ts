@@ -1,6 +1,8 @@
 // The PJSIP rows of a trunk, all named "trunk-<name>": endpoint (calls land in [pbx-from-trunks]), aor (the
 // provider's address), auth (when the provider authenticates us), registration (when we register with it)
 // and identify (the addresses its calls come from). A pure function: both the file and the API path use it.
+import type { EndpointMediaPolicy } from '../../core/config';
+import { mediaOptions } from './endpoint-media';
 
 export const CODECS = ['ulaw', 'alaw', 'g722', 'gsm', 'opus'] as const;
 
@@ -63,7 +65,7 @@ export function trunkObjectId(name: string): string {
 }
 
 /** `password` is the resolved secret; the definition's own secret field (a reference or the value) is ignored. */
-export function trunkRows(name: string, definition: TrunkDefinition<{ username: string }>, password: string | undefined): TrunkRows {
+export function trunkRows(name: string, definition: TrunkDefinition<{ username: string }>, password: string | undefined, media?: EndpointMediaPolicy): TrunkRows {
   const id = trunkObjectId(name);
   const transport = `transport-${definition.transport}`;
   const server = `sip:${definition.host}:${definition.port}`;
@@ -89,6 +91,8 @@ export function trunkRows(name: string, definition: TrunkDefinition<{ username: 
       trust_id_inbound: 'yes',
       send_pai: 'yes',
       language: 'en',
+      // A provider's call whose media stops (its side vanished) ends like a device's.
+      ...mediaOptions(media),
     },
     ps_aors: { id, contact: server, qualify_frequency: definition.qualifySeconds, max_contacts: 1 },
     ...(credentials ? { ps_auths: { id, auth_type: 'digest', username: credentials.username, password: credentials.password } } : {}),

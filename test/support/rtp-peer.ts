@@ -46,6 +46,11 @@ export class RtpPeer {
     }, 20);
   }
 
+  /** The phone goes silent (or vanished): nothing more is sent, what arrives is still counted. */
+  stopSending(): void {
+    clearInterval(this.timer);
+  }
+
   close(): void {
     clearInterval(this.timer);
     this.socket.close();
