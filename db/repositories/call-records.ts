@@ -152,9 +152,9 @@ export interface CallRecordFilter {
   /** One account, or (for a user's own calls) every account where the user is an active member. */
   accountId?: number;
   activeMemberUserId?: number;
-  /** Only calls made or answered by one of these users (visibility); undefined: no restriction. */
+  /** Only calls made, answered or missed by one of these users (visibility); undefined: no restriction. */
   involvingAnyOf?: number[];
-  /** Only calls made or answered by this user (the userId filter). */
+  /** Only calls made, answered or missed by this user (the userId filter). */
   involving?: number;
   from?: Date;
   to?: Date;
@@ -174,7 +174,9 @@ function applyFilter(query: Knex.QueryBuilder, filter: CallRecordFilter, db: Que
   if (filter.activeMemberUserId !== undefined) {
     query.whereIn('account_id', db('memberships').select('account_id').where({ user_id: filter.activeMemberUserId, status: 'active' }));
   }
-  const involving = (ids: number[]) => (q: Knex.QueryBuilder) => void q.whereIn('from_user_id', ids).orWhereIn('answered_by_user_id', ids);
+  // A user's calls: made, answered, or rung and missed (a leg rang one of their devices).
+  const involving = (ids: number[]) => (q: Knex.QueryBuilder) =>
+    void q.whereIn('from_user_id', ids).orWhereIn('answered_by_user_id', ids).orWhereIn('id', db('call_record_legs').select('call_id').whereIn('user_id', ids));
   if (filter.involvingAnyOf !== undefined) query.where(involving(filter.involvingAnyOf));
   if (filter.involving !== undefined) query.where(involving([filter.involving]));
   if (filter.from) query.where('started_at', '>=', filter.from);

@@ -55,6 +55,8 @@ describe('call records API: filters, pages, CSV and visibility', function () {
     expectStatus(await f.org.api.post(`/v1/accounts/${sub}/groups`, { name: 'Sales', managerUserId: manager.id, memberIds: [alice.id, bob.id] }), 201);
     await record('aliceToBob', 0, { fromUserId: alice.id, fromNumber: '311', toNumber: '312' }, { outcome: 'answered', answeredBy: bob });
     await record('carolMissed', 1, { fromUserId: carol.id, fromNumber: '313', toNumber: '399' }, { outcome: 'no_answer', reason: 'caller hung up while ringing' });
+    // Alice's phone rang on that call and she missed it: it is one of her calls too.
+    await insertLeg(f.api.db, ids.carolMissed!, { channelId: `${ids.carolMissed}-0`, kind: 'device', userId: alice.id, endpointId: null, number: null, trunk: null, startedAt: at(1) });
     await record('bobBusy', 2, { fromUserId: bob.id, fromNumber: '312', toNumber: '313' }, { outcome: 'busy' });
     await record('inbound', 3, { fromUserId: null, direction: 'inbound', fromNumber: '+14155550100', toNumber: '+15551230001', did: '+15551230001', trunk: 'loopback' }, { outcome: 'answered', answeredBy: alice });
     await record('managerToCarol', 4, { fromUserId: manager.id, fromNumber: '314', toNumber: '313' }, { outcome: 'answered', answeredBy: carol });
@@ -86,14 +88,14 @@ describe('call records API: filters, pages, CSV and visibility', function () {
   it('given a group manager, when they list the account\'s calls, then they see their own and their group members\' calls only', async () => {
     const response = await manager.api.get(calls(f.subaccountId));
     expectStatus(response, 200);
-    expect(names(response.body)).to.deep.equal([...tie(), 'managerToCarol', 'inbound', 'bobBusy', 'aliceToBob']);
+    expect(names(response.body)).to.deep.equal([...tie(), 'managerToCarol', 'inbound', 'bobBusy', 'carolMissed', 'aliceToBob']);
   });
 
-  it('given an agent, when they list the account\'s calls or their own, then they see only calls they made or answered', async () => {
+  it('given an agent, when they list the account\'s calls or their own, then they see only calls they made, answered or missed', async () => {
     expect(names((await carol.api.get(calls(f.subaccountId))).body)).to.deep.equal(['carolRefused', 'managerToCarol', 'carolMissed']);
-    expect(names((await alice.api.get('/v1/me/calls')).body)).to.deep.equal([...tie(), 'inbound', 'aliceToBob']);
-    // Asking for someone else's calls shows nothing more.
-    expect(names((await carol.api.get(calls(f.subaccountId, `?userId=${alice.id}`))).body)).to.deep.equal([]);
+    expect(names((await alice.api.get('/v1/me/calls')).body)).to.deep.equal([...tie(), 'inbound', 'carolMissed', 'aliceToBob']);
+    // Asking for someone else's calls shows nothing more than her own that involve them (she called, Alice rang).
+    expect(names((await carol.api.get(calls(f.subaccountId, `?userId=${alice.id}`))).body)).to.deep.equal(['carolMissed']);
   });
 
   it('given filters, when the owner lists calls, then each narrows the list as documented', async () => {
@@ -106,7 +108,7 @@ describe('call records API: filters, pages, CSV and visibility', function () {
     expect(await list('?outcome=busy')).to.deep.equal(['bobBusy']);
     expect(await list(`?number=${encodeURIComponent('+15551230001')}`)).to.deep.equal(['inbound']);
     expect(await list('?number=313')).to.deep.equal(['carolRefused', 'managerToCarol', 'bobBusy', 'carolMissed']);
-    expect(await list(`?userId=${alice.id}`)).to.deep.equal([...tie(), 'inbound', 'aliceToBob']);
+    expect(await list(`?userId=${alice.id}`)).to.deep.equal([...tie(), 'inbound', 'carolMissed', 'aliceToBob']);
     expect(await list(`?from=${at(2).toISOString()}&to=${at(5).toISOString()}`)).to.deep.equal(['managerToCarol', 'inbound', 'bobBusy']);
   });
 
