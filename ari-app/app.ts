@@ -56,6 +56,7 @@ export function createAriApp(config: Config, db: Database, logger: Logger): AriA
     logger,
     onEvent: (event) => {
       try {
+        registry.noteHangup(event);
         dispatcher.dispatch(event);
       } catch (error) {
         logger.error('event handling failed', { type: event.type, error: errorDetails(error) });

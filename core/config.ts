@@ -44,6 +44,10 @@ interface Environment {
   SIP_GUARD_WINDOW_SECONDS?: number;
   SIP_GUARD_BLOCK_SECONDS?: number;
   TRUST_PROXY?: string;
+  SIP_RTP_TIMEOUT_SECONDS?: number;
+  SIP_RTP_TIMEOUT_HOLD_SECONDS?: number;
+  SIP_SESSION_TIMERS?: 'no' | 'yes' | 'required' | 'always';
+  SIP_SESSION_EXPIRES_SECONDS?: number;
 }
 
 const port = { type: 'integer', minimum: 1, maximum: 65535 } as const;
@@ -91,6 +95,12 @@ const environmentSchema: JSONSchemaType<Environment> = {
     SIP_GUARD_WINDOW_SECONDS: { type: 'integer', minimum: 1, maximum: 86400, nullable: true },
     SIP_GUARD_BLOCK_SECONDS: { type: 'integer', minimum: 1, maximum: 604800, nullable: true },
     TRUST_PROXY: { type: 'string', pattern: '^[0-9A-Za-z.:/, ]*$', maxLength: 2000, nullable: true },
+    // 0 turns a media time-out off (Asterisk's own default): a vanished phone's call then lasts for ever.
+    SIP_RTP_TIMEOUT_SECONDS: { type: 'integer', minimum: 0, maximum: 86400, nullable: true },
+    SIP_RTP_TIMEOUT_HOLD_SECONDS: { type: 'integer', minimum: 0, maximum: 86400, nullable: true },
+    SIP_SESSION_TIMERS: { type: 'string', enum: ['no', 'yes', 'required', 'always'], nullable: true },
+    // RFC 4028's floor is 90 s (Min-SE).
+    SIP_SESSION_EXPIRES_SECONDS: { type: 'integer', minimum: 90, maximum: 86400, nullable: true },
   },
   required: [
     'DB_HOST', 'DB_PORT', 'DB_NAME', 'DB_ADMIN_USER', 'DB_ADMIN_PASSWORD', 'DB_APP_USER', 'DB_APP_PASSWORD',
@@ -101,6 +111,17 @@ const environmentSchema: JSONSchemaType<Environment> = {
   ],
   additionalProperties: true,
 };
+
+/** What ends a call whose phone vanished (no BYE): no RTP for `rtpTimeoutSeconds` (on hold: the hold value),
+ *  or a session-timer refresh that fails. Written into every device and trunk endpoint row. */
+export interface EndpointMediaPolicy {
+  rtpTimeoutSeconds: number;
+  rtpTimeoutHoldSeconds: number;
+  sessionTimers: 'no' | 'yes' | 'required' | 'always';
+  sessionExpiresSeconds: number;
+}
+
+export const DEFAULT_ENDPOINT_MEDIA: EndpointMediaPolicy = { rtpTimeoutSeconds: 60, rtpTimeoutHoldSeconds: 300, sessionTimers: 'yes', sessionExpiresSeconds: 1800 };
 
 export interface DatabaseLogin {
   user: string;
@@ -119,7 +140,7 @@ export interface Config {
   redis: { host: string; port: number };
   ari: { url: string; username: string; password: string; app: string };
   ami: { host: string; port: number; username: string; password: string };
-  sip: { port: number; publicHost: string; websocketUrl: string; websocketPort: number; rtpPortStart: number; rtpPortEnd: number };
+  sip: { port: number; publicHost: string; websocketUrl: string; websocketPort: number; rtpPortStart: number; rtpPortEnd: number; endpointMedia?: EndpointMediaPolicy };
   adminApi: { host: string; port: number };
   calls: { ringTimeoutSeconds: number; maxActiveCalls: number };
   logLevel: Environment['LOG_LEVEL'];
@@ -182,6 +203,12 @@ export function loadConfig(
       websocketPort: websocketPort(e.SIP_WEBSOCKET_URL),
       rtpPortStart: e.RTP_PORT_START,
       rtpPortEnd: e.RTP_PORT_END,
+      endpointMedia: {
+        rtpTimeoutSeconds: e.SIP_RTP_TIMEOUT_SECONDS ?? DEFAULT_ENDPOINT_MEDIA.rtpTimeoutSeconds,
+        rtpTimeoutHoldSeconds: e.SIP_RTP_TIMEOUT_HOLD_SECONDS ?? DEFAULT_ENDPOINT_MEDIA.rtpTimeoutHoldSeconds,
+        sessionTimers: e.SIP_SESSION_TIMERS ?? DEFAULT_ENDPOINT_MEDIA.sessionTimers,
+        sessionExpiresSeconds: e.SIP_SESSION_EXPIRES_SECONDS ?? DEFAULT_ENDPOINT_MEDIA.sessionExpiresSeconds,
+      },
     },
     adminApi: { host: e.ADMIN_API_HOST, port: e.ADMIN_API_PORT },
     calls: { ringTimeoutSeconds: e.RING_TIMEOUT_SECONDS, maxActiveCalls: e.MAX_ACTIVE_CALLS },
