@@ -2,7 +2,8 @@
 // job, in a map typed complete, so a declared job without a handler, or a second handler for one (a duplicate
 // key), does not compile (Immich's job.repository.ts checks the same at start-up). Handlers receive their
 // payload typed, after it was checked against the job's schema: job data comes back from Redis untyped.
-import { Value } from '@sinclair/typebox/value';
+import Ajv from 'ajv';
+import addFormats from 'ajv-formats';
 import { UnrecoverableError, type Job } from 'bullmq';
 import { JOB_NAMES, JOBS, type JobName, type JobPayload, type QueueName } from '../core/job-queue';
 
@@ -13,17 +14,25 @@ export type JobHandlers = { readonly [N in JobName]: JobHandler<N> };
 
 const isJobName = (name: string): name is JobName => Object.hasOwn(JOBS, name);
 
+// The validator the admin API checks request bodies with (ajv, with the standard formats such as date-time):
+// a schema means the same on both sides of the queue. ajv keeps each compiled schema, keyed by the schema.
+const ajv = new Ajv({ allErrors: true, coerceTypes: false, allowUnionTypes: true });
+addFormats(ajv);
+const payloadValidator = <N extends JobName>(name: N) => ajv.compile<JobPayload<N>>(JOBS[name].payload);
+
 function run<N extends JobName>(handlers: JobHandlers, name: N, job: Job): Promise<unknown> {
   const data: unknown = job.data ?? {};
-  const schema: (typeof JOBS)[N]['payload'] = JOBS[name].payload;
+  const valid = payloadValidator(name);
   // A retry cannot mend a payload: fail the job at once rather than five times.
-  if (!Value.Check(schema, data)) throw new UnrecoverableError(`job ${name} has a malformed payload`);
+  if (!valid(data)) throw new UnrecoverableError(`job ${name} has a malformed payload: ${ajv.errorsText(valid.errors)}`);
   const handler: JobHandler<N> = handlers[name];
   return handler(data, job);
 }
 
 /** The processor of a queue's worker: dispatches each job by name to its handler. */
 export function jobProcessor(handlers: JobHandlers): (job: Job) => Promise<unknown> {
+  // Compiled now, so a schema ajv cannot compile stops the worker at start-up rather than failing its jobs.
+  for (const name of JOB_NAMES) payloadValidator(name);
   return async (job) => {
     // Only a job enqueued by another version of the code can carry a name this one does not know.
     if (!isJobName(job.name)) throw new UnrecoverableError(`no handler for job ${job.name}`);

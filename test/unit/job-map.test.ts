@@ -41,13 +41,16 @@ describe('job map', () => {
     await process(job('email.invitation', { invitationId: 7 }));
     await process(job('email.onboarding', { userId: 3, accountId: 9 }));
     await process(job('live-calls.prune', undefined));
-    expect(calls).to.deep.equal([['invitation', 7], ['onboarding', 3, 9], ['prune']]);
+    // As the ARI app enqueues it: the call's time as an ISO date-time.
+    await process(job('email.emergency-call', { accountId: 4, userId: null, device: 'd1', number: '911', placedAt: '2026-11-30T04:00:00.000Z', callId: 'c1' }));
+    expect(calls).to.deep.equal([['invitation', 7], ['onboarding', 3, 9], ['prune'], ['emergency', 4, '911']]);
   });
 
   it('given a malformed payload or an undeclared job, when processed, then it fails without retries and no handler runs', async () => {
     const { handlers, calls } = recordingHandlers();
     const process = jobProcessor(handlers);
-    for (const bad of [job('email.invitation', { invitationId: 'x' }), job('email.onboarding', { userId: 3 }), job('mystery.job', {})]) {
+    for (const bad of [job('email.invitation', { invitationId: 'x' }), job('email.onboarding', { userId: 3 }), job('mystery.job', {}),
+      job('email.emergency-call', { accountId: 4, userId: null, device: 'd1', number: '911', placedAt: 'yesterday', callId: 'c1' })]) {
       const error = await process(bad).then(() => undefined, (caught: unknown) => caught);
       expect(error, bad.name).to.be.instanceOf(UnrecoverableError);
     }
