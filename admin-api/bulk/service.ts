@@ -1,13 +1,15 @@
 // Bulk provisioning: every row is checked before anything is written; if any row is bad nothing is created and
-// every bad row is reported with its line and reason. Otherwise users, memberships, a SIP device each (in the
-// account's context, with its extension's route) are written in one transaction; the generated passwords are
+// every bad row is reported with its line and reason. Otherwise users, memberships, each user's extension (given
+// or the next free one) and a SIP device each (in the account's context, presenting the user's name and
+// extension) are written in one transaction; the generated passwords are
 // returned once, and onboarding emails are queued.
 import { mayAdd, roleAssignableIn } from '../../core/access';
 import type { JobQueue } from '../../core/job-queue';
 import { generateIdentifier, generatePassword } from '../../core/secrets';
 import type { Database } from '../../db/connection';
 import { findAccount, type AccountRow } from '../../db/repositories/accounts';
-import { insertDevices, usedExtensions } from '../../db/repositories/devices';
+import { insertDevices } from '../../db/repositories/devices';
+import { insertExtensions, usedExtensions } from '../../db/repositories/extensions';
 import { insertMemberships } from '../../db/repositories/memberships';
 import { insertDeviceEndpoints } from '../../db/repositories/pjsip';
 import { listRolesForAccount, type RoleRecord } from '../../db/repositories/roles';
@@ -75,8 +77,9 @@ export class BulkProvisioningService {
         username: user.username, fullName: user.row.fullName, email: user.row.email, passwordHash: hashes[index] ?? null, status: 'active', phoneMode: user.phoneMode,
       })));
       await insertMemberships(trx, plan.map((user, index) => ({ userId: userIds[index] as number, accountId: account.id, role: user.role, status: 'active' as const })));
+      await insertExtensions(trx, plan.map((user, index) => ({ accountId: account.id, extension: user.extension, owner: { type: 'user' as const, id: userIds[index] as number } })));
       await insertDevices(trx, plan.map((user, index) => ({
-        accountId: account.id, userId: userIds[index], extension: user.extension, label: user.row.fullName, kind: user.phoneMode === 'webrtc' ? 'webrtc' : 'desk_phone', endpointId: user.sipUsername,
+        accountId: account.id, userId: userIds[index], label: user.row.fullName, kind: user.phoneMode === 'webrtc' ? 'webrtc' : 'desk_phone', endpointId: user.sipUsername,
       })));
       await insertDeviceEndpoints(trx, plan.map((user) => ({
         endpointId: user.sipUsername, password: user.sipPassword, context: account.dialplan_context, kind: user.phoneMode === 'webrtc' ? 'webrtc' : 'desk_phone',

@@ -11,12 +11,15 @@ export const EXTENSION_PATTERN = '^[1-9][0-9]{1,5}$';
 const label = singleLineText(120);
 
 export const createDeviceSchema = Type.Object({
-  extension: Type.String({ pattern: EXTENSION_PATTERN }),
   label,
   // A plain enum (ajv then lists the allowed values), typed as the repository's union.
   kind: Type.Unsafe<DeviceKind>({ type: 'string', enum: ['desk_phone', 'softphone', 'webrtc'] }),
-  // The user whose device this is; removing the user from the account disables it. null: nobody's.
-  userId: Type.Optional(Type.Union([ID_SCHEMA, Type.Null()])),
+  // The user whose device this is: it rings when the user's extension is called and presents the user's name
+  // and extension; removing the user from the account disables it.
+  userId: ID_SCHEMA,
+  // Devices used to carry their own extension. Declared only to be refused with a message that says where
+  // extensions went (the service's EXTENSION_ON_USER), rather than as an unknown field.
+  extension: Type.Optional(Type.Unknown({ description: 'Not accepted: a device rings on its user\'s extension; set `extension` on the user.' })),
 }, { additionalProperties: false });
 export type CreateDeviceInput = Static<typeof createDeviceSchema>;
 

@@ -1,12 +1,15 @@
-// Creates the SIP devices phones register as: the device row, its PJSIP endpoint/auth/aor rows in the
-// account's own context with a generated password, and the extension's dialplan route, in one transaction.
+// Creates the SIP devices phones register as: the device row of a user, and its PJSIP endpoint/auth/aor rows in
+// the account's own context with a generated password, in one transaction. A device rings when its user's
+// extension is called and presents its user's name and extension (the extension plan lives on the user).
 import type { Config } from '../../core/config';
 import { generateIdentifier, generatePassword } from '../../core/secrets';
 import type { Database } from '../../db/connection';
 import { findAccount } from '../../db/repositories/accounts';
+import { findOwnerExtension } from '../../db/repositories/extensions';
 import { effectiveMembership, findMembership } from '../../db/repositories/memberships';
+import { findUser } from '../../db/repositories/users';
 import {
-  deleteDeviceRow, findDevice, insertDevice, listDevices, setDeviceCallerId, updateDeviceRow, type DeviceRow,
+  deleteDeviceRow, findDevice, insertDevice, listDevices, updateDeviceRow, type DeviceRow,
 } from '../../db/repositories/devices';
 import type { StasisRoute } from '../../db/repositories/dialplan';
 import {
@@ -24,7 +27,8 @@ export interface DeviceView {
   id: number;
   accountId: number;
   userId: number | null;
-  extension: string;
+  /** Read-only: the extension of the device's user in this account (set on the user), null if none. */
+  extension: string | null;
   label: string;
   kind: DeviceKind;
   enabled: boolean;
@@ -62,25 +66,28 @@ export class DeviceService {
   ) {}
 
   async create(scope: AccountScope, input: CreateDeviceInput): Promise<DeviceProvisioning> {
+    if (input.extension !== undefined) throw deviceErrors.extensionOnUser();
     const { accountId } = scope;
-    const userId = input.userId ?? undefined;
+    const { userId, label, kind } = input;
     const endpointId = generateIdentifier('d');
     const password = generatePassword();
     const deviceId = await this.db.transaction(async (trx) => {
       const account = await findAccount(trx, accountId);
       if (!account) throw deviceErrors.accountNotFound(accountId);
-      if (userId !== undefined && !(await findMembership(trx, userId, accountId))) throw deviceErrors.userNotInAccount(userId);
-      const id = await insertDevice(trx, { accountId, extension: input.extension, label: input.label, kind: input.kind, endpointId, userId });
+      const user = (await findMembership(trx, userId, accountId)) && (await findUser(trx, userId));
+      if (!user) throw deviceErrors.userNotInAccount(userId);
+      const extension = await findOwnerExtension(trx, accountId, { type: 'user', id: userId });
+      const id = await insertDevice(trx, { accountId, label, kind, endpointId, userId });
       await insertDeviceEndpoints(trx, [{
         endpointId,
         password,
         context: account.dialplan_context,
-        kind: input.kind,
-        callerIdName: input.label,
-        callerIdNumber: input.extension,
+        kind,
+        callerIdName: user.fullName,
+        callerIdNumber: extension ?? '',
         media: this.sip.endpointMedia,
       }]);
-      await scope.audit(trx, { action: 'device.create', entity: 'device', entityId: id, after: { ...input, sipUsername: endpointId } });
+      await scope.audit(trx, { action: 'device.create', entity: 'device', entityId: id, after: { label, kind, userId, sipUsername: endpointId } });
       return id;
     });
     await this.notifier.devicesChanged(accountId, [endpointId], { created: true });
@@ -126,7 +133,6 @@ export class DeviceService {
     await this.db.transaction(async (trx) => {
       await updateDeviceRow(trx, deviceId, change);
       if (change.enabled !== undefined) await setEndpointsEnabled(trx, [device.endpoint_id], change.enabled);
-      if (change.label !== undefined) await setDeviceCallerId(trx, device.endpoint_id, change.label, device.extension);
       await scope.audit(trx, { action: 'device.update', entity: 'device', entityId: deviceId, before: { label: device.label, enabled: Boolean(device.enabled) }, after: change });
     });
     await this.notifier.devicesChanged(scope.accountId, [device.endpoint_id]);

@@ -3,4 +3,4 @@ import type { DomainPlugin } from '../domain';
 import { meRoutes } from './routes';
 import { MeService } from './service';
 
-export const mePlugin: DomainPlugin = ({ db, access }) => meRoutes(new MeService(db, access));
+export const mePlugin: DomainPlugin = ({ db, access, notifier }) => meRoutes(new MeService(db, access, notifier));

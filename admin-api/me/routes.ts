@@ -8,7 +8,7 @@ import type { MeService } from './service';
 export function meRoutes(me: MeService): RouteSpec[] {
   return [
     defineRoute({
-      method: 'get', path: '/v1/me', tag: 'me', summary: 'Your user', access: { kind: 'authenticated' },
+      method: 'get', path: '/v1/me', tag: 'me', summary: 'Your user, with your extension in each account that gave you one', access: { kind: 'authenticated' },
       handler: async (ctx) => ({ body: await me.profile(actorOf(ctx)) }),
     }),
     defineRoute({

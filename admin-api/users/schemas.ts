@@ -1,6 +1,7 @@
 // Request shapes of the users domain. Each schema is both what ajv validates and, through Static, the type the
 // handler and the service receive: the two cannot drift.
 import { Type, type Static, type TUnsafe } from '@sinclair/typebox';
+import { EXTENSION_PATTERN } from '../devices/schemas';
 import { ID_QUERY_SCHEMA, ID_SCHEMA } from '../http/ids';
 import { singleLineText } from '../http/text-safety';
 
@@ -37,12 +38,21 @@ export const createUserSchema = Type.Object(
     language: Type.Optional(profileFields.language),
     theme: Type.Optional(profileFields.theme),
     timezone: Type.Optional(profileFields.timezone),
+    // The user's extension in this account: calling it rings every device of the user.
+    extension: Type.Optional(Type.String({ pattern: EXTENSION_PATTERN })),
   },
   { additionalProperties: false },
 );
 export type CreateUserInput = Static<typeof createUserSchema>;
 
-export const updateUserSchema = Type.Partial(Type.Object(profileFields), { additionalProperties: false, minProperties: 1 });
+/** The profile alone: what a user edits of themselves (/v1/me), shared by every account they belong to. */
+export const updateProfileFieldsSchema = Type.Partial(Type.Object(profileFields), { additionalProperties: false, minProperties: 1 });
+
+// An admin's edit: the profile, and the user's extension in this account (null frees it).
+export const updateUserSchema = Type.Partial(
+  Type.Object({ ...profileFields, extension: Type.Union([Type.String({ pattern: EXTENSION_PATTERN }), Type.Null()]) }),
+  { additionalProperties: false, minProperties: 1 },
+);
 export type UpdateUserInput = Static<typeof updateUserSchema>;
 
 export const changeRoleSchema = Type.Object({ roleId: ID_SCHEMA }, { additionalProperties: false });

@@ -3,7 +3,8 @@
 import { isTopTier, mayAdd, mayChangeRole, mayRemove, RANK } from '../../core/access';
 import { generatePassword } from '../../core/secrets';
 import type { Database, Queryable, Transaction } from '../../db/connection';
-import { setDevicesEnabled } from '../../db/repositories/devices';
+import { refreshUserCallerIds, setDevicesEnabled } from '../../db/repositories/devices';
+import { extensionsOfUsers, findOwnerExtension, freeExtension } from '../../db/repositories/extensions';
 import {
   applyRole, childAccountIds, countActiveMembershipsOf, countActiveWithRoleRank, findMembership, insertMemberships, listAccountUsers, setMembershipStatus,
   type AccountUser, type MembershipRecord,
@@ -14,9 +15,12 @@ import { revokeAllTokens } from '../../db/repositories/tokens';
 import { existingUsernames, highestRankInOrganization, homeOrganizationOf, insertUser, organizationOfAccount, updateUser } from '../../db/repositories/users';
 import { assertPasswordAcceptable, hashPassword, type PasswordPolicy } from '../auth/passwords';
 import type { AccessInvalidator } from '../auth/access-cache';
+import { assignExtension, changed } from '../extensions/assign';
+import { releaseRemovedUser } from '../destinations/service';
 import type { ChangeNotifier } from '../notifier';
 import type { AccountScope } from '../scope';
 import { assertVerdict, assignableRole } from './assignable-role';
+import { publishCallerIdChanges } from './caller-ids';
 import { userErrors } from './errors';
 import { changeMemberships } from './membership-change';
 import type { CreateUserInput, RemoveUserDecision, UpdateUserInput } from './schemas';
@@ -26,9 +30,13 @@ export { assertVerdict } from './assignable-role';
 
 export type UserStatusFilter = 'invited' | 'active' | 'deactivated';
 
-export function publicUser({ user, membership }: AccountUser): Record<string, unknown> {
+/** A user as an account sees them: the profile, their extension in this account, their membership. */
+export type UserInAccount = AccountUser & { extension: string | null };
+
+export function publicUser({ user, membership, extension }: UserInAccount): Record<string, unknown> {
   return {
     ...user,
+    extension,
     membership: { roleId: membership.roleId, role: membership.roleName, rank: membership.rank, status: membership.status, permissions: membership.permissions },
   };
 }
@@ -42,7 +50,9 @@ export class UserService {
   ) {}
 
   async list(scope: AccountScope, filter: { groupId?: number; status?: UserStatusFilter }): Promise<Record<string, unknown>[]> {
-    return (await listAccountUsers(this.db, scope.accountId, filter)).map(publicUser);
+    const users = await listAccountUsers(this.db, scope.accountId, filter);
+    const extensions = await extensionsOfUsers(this.db, scope.accountId, users.map(({ user }) => user.id));
+    return users.map((user) => publicUser({ ...user, extension: extensions.get(user.user.id) ?? null }));
   }
 
   async get(scope: AccountScope, userId: number): Promise<Record<string, unknown>> {
@@ -64,6 +74,7 @@ export class UserService {
         createdInOrganizationId: await organizationOfAccount(trx, scope.accountId),
       });
       await insertMemberships(trx, [{ userId, accountId: scope.accountId, role, status: 'active' }]);
+      if (input.extension !== undefined) await assignExtension(trx, scope.accountId, { type: 'user', id: userId }, input.extension);
       const member = await this.member(trx, scope.accountId, userId);
       await scope.audit(trx, { action: 'user.create', entity: 'user', entityId: userId, after: publicUser(member) });
       return member;
@@ -71,16 +82,26 @@ export class UserService {
     return { user: publicUser(created), ...(generated ? { password: generated } : {}) };
   }
 
+  /** The profile (shared by every account), and the extension in this account. A new name or extension is the
+   *  new caller ID of the user's devices (every account's for a name, this account's for an extension). */
   async update(scope: AccountScope, userId: number, input: UpdateUserInput): Promise<Record<string, unknown>> {
-    const updated = await this.db.transaction(async (trx) => {
+    const { extension, ...profile } = input;
+    const { updated, callerIds } = await this.db.transaction(async (trx) => {
       const target = await this.member(trx, scope.accountId, userId);
-      if (target.user.id !== scope.actor.user.id) await this.assertMayEditProfile(trx, scope, target);
-      await updateUser(trx, userId, input);
+      if (target.user.id !== scope.actor.user.id) {
+        if (Object.keys(profile).length > 0) await this.assertMayEditProfile(trx, scope, target);
+        if (extension !== undefined && target.membership.rank >= scope.membership.rank) throw userErrors.targetNotBelowYou(target.membership.rank, scope.membership.rank);
+      }
+      await updateUser(trx, userId, profile);
+      const renumbered = extension !== undefined && changed(await assignExtension(trx, scope.accountId, { type: 'user', id: userId }, extension));
+      const renamed = profile.fullName !== undefined && profile.fullName !== target.user.fullName;
+      const callerIds = renamed || renumbered ? await refreshUserCallerIds(trx, userId, renamed ? undefined : scope.accountId) : new Map<number, string[]>();
       const after = await this.member(trx, scope.accountId, userId);
       await scope.audit(trx, { action: 'user.update', entity: 'user', entityId: userId, before: publicUser(target), after: publicUser(after) });
-      return publicUser(after);
+      return { updated: publicUser(after), callerIds };
     });
     await this.access.userAccessChanged([userId]);
+    await publishCallerIdChanges(this.notifier, callerIds);
     return updated;
   }
 
@@ -109,19 +130,30 @@ export class UserService {
       if (target.membership.status === 'deactivated') throw userErrors.alreadyRemoved();
       const topTierHolders = await countActiveWithRoleRank(trx, scope.accountId, RANK.organizationOwner);
       assertVerdict(mayRemove({ ...actor, topTier: isTopTier(actor) }, { ...target.membership, topTier: isTopTier(target.membership) }, topTierHolders));
+      await this.assertNothingRoutesTo(trx, scope.accountId, userId);
+      const extensionFreed = await freeExtension(trx, scope.accountId, { type: 'user', id: userId });
       await setMembershipStatus(trx, { userId, accountIds: [scope.accountId] }, 'deactivated');
       if (isTopTier(target.membership)) await this.settleSubaccounts(trx, scope, target.membership, decision);
+      // Routing (issue 9): 409 DESTINATION_IN_USE while anything routes calls to them where they are no longer a member.
+      await releaseRemovedUser(trx, userId);
       const devices = await setDevicesEnabled(trx, { userId, accountId: scope.accountId }, false);
       await setEndpointsEnabled(trx, devices.map((device) => device.endpointId), false);
       if ((await countActiveMembershipsOf(trx, userId)) === 0) {
         await updateUser(trx, userId, { status: 'deactivated' });
         await revokeAllTokens(trx, userId);
       }
-      await scope.audit(trx, { action: 'user.remove', entity: 'membership', entityId: target.membership.id, before: publicUser(target), after: { ...decision, devicesDisabled: devices.length } });
+      await scope.audit(trx, { action: 'user.remove', entity: 'membership', entityId: target.membership.id, before: publicUser(target), after: { ...decision, devicesDisabled: devices.length, extensionFreed: extensionFreed ?? null } });
       return devices;
     });
     await this.access.userAccessChanged([userId]);
     if (disabled.length > 0) await this.notifier.devicesChanged(scope.accountId, disabled.map((device) => device.endpointId));
+  }
+
+  /** Removing a user that forwarding, a ring group or a trunk number points at is refused with 409
+   *  DESTINATION_IN_USE naming each referrer: the destinations service's assertNotReferenced(trx, accountId,
+   *  { type: 'user', userId }) belongs here (issue 9, routing), before the extension is freed. */
+  private async assertNothingRoutesTo(_trx: Transaction, _accountId: number, _userId: number): Promise<void> {
+    // Nothing routes to users yet: destinations arrive with the routing API.
   }
 
   /** An Organization Owner removed from the organization: deactivated on every subaccount too, or left there
@@ -155,9 +187,9 @@ export class UserService {
     if (targetRank >= scope.membership.rank) throw userErrors.targetNotBelowYou(targetRank, scope.membership.rank);
   }
 
-  private async member(db: Queryable, accountId: number, userId: number): Promise<AccountUser> {
+  private async member(db: Queryable, accountId: number, userId: number): Promise<UserInAccount> {
     const [found] = await listAccountUsers(db, accountId, { userId });
     if (!found) throw userErrors.notFound(userId);
-    return found;
+    return { ...found, extension: (await findOwnerExtension(db, accountId, { type: 'user', id: userId })) ?? null };
   }
 }

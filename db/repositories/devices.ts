@@ -6,7 +6,8 @@ export interface DeviceRow {
   id: number;
   account_id: number;
   user_id: number | null;
-  extension: string;
+  /** Its user's extension in the device's account (the extension plan), read with the device; null if none. */
+  extension: string | null;
   label: string;
   kind: DeviceKind;
   endpoint_id: string;
@@ -20,7 +21,6 @@ export interface RingTarget {
 
 export interface NewDevice {
   accountId: number;
-  extension: string;
   label: string;
   kind: DeviceKind;
   endpointId: string;
@@ -28,7 +28,7 @@ export interface NewDevice {
 }
 
 function deviceRow(device: NewDevice): Record<string, unknown> {
-  return { user_id: device.userId ?? null, account_id: device.accountId, extension: device.extension, label: device.label, kind: device.kind, endpoint_id: device.endpointId };
+  return { user_id: device.userId ?? null, account_id: device.accountId, label: device.label, kind: device.kind, endpoint_id: device.endpointId };
 }
 
 export async function insertDevice(db: Queryable, device: NewDevice): Promise<number> {
@@ -41,27 +41,25 @@ export async function insertDevices(db: Queryable, devices: NewDevice[]): Promis
   await insertInChunks(db, 'devices', devices.map(deviceRow));
 }
 
-/** Extensions already taken in an account. */
-export async function usedExtensions(db: Queryable, accountId: number): Promise<Set<string>> {
-  return new Set((await db('devices').where({ account_id: accountId }).distinct('extension').pluck('extension')) as string[]);
+/** Devices with their user's extension in the device's account (the plan is the only place extensions live). */
+function devicesWithExtension(db: Queryable) {
+  return db('devices')
+    .leftJoin('account_extensions as plan', (join) => join.on('plan.account_id', 'devices.account_id').andOnVal('plan.owner_type', 'user').andOn('plan.owner_id', 'devices.user_id'))
+    .select('devices.*', 'plan.extension as extension');
 }
 
-export async function countDevicesWithExtension(db: Queryable, accountId: number, extension: string): Promise<number> {
-  const row = await db('devices').where({ account_id: accountId, extension }).count<{ n: number }[]>({ n: '*' }).first();
-  return Number(row?.n ?? 0);
-}
-
-/** The enabled devices a call to an extension of an account rings. */
+/** The enabled devices a call to an extension of an account rings: those of the user who holds the extension. */
 export async function findRingTargets(db: Queryable, accountId: number, extension: string): Promise<RingTarget[]> {
-  const rows = await db<DeviceRow>('devices')
-    .select('endpoint_id', 'label')
-    .where({ account_id: accountId, extension, enabled: true })
-    .orderBy('id');
+  const rows = (await db('account_extensions as plan')
+    .join('devices', (join) => join.on('devices.user_id', 'plan.owner_id').andOn('devices.account_id', 'plan.account_id'))
+    .where({ 'plan.account_id': accountId, 'plan.extension': extension, 'plan.owner_type': 'user', 'devices.enabled': true })
+    .orderBy('devices.id')
+    .select('devices.endpoint_id', 'devices.label')) as Pick<DeviceRow, 'endpoint_id' | 'label'>[];
   return rows.map((row) => ({ endpointId: row.endpoint_id, label: row.label }));
 }
 
 export async function findDevice(db: Queryable, id: number): Promise<DeviceRow | undefined> {
-  return db<DeviceRow>('devices').where({ id }).first();
+  return (await devicesWithExtension(db).where('devices.id', id).first()) as DeviceRow | undefined;
 }
 
 export async function deleteDeviceRow(db: Queryable, id: number): Promise<void> {
@@ -78,17 +76,31 @@ export async function setDevicesEnabled(db: Queryable, where: { userId: number; 
 
 /** Devices of an account (optionally one user's), or of one user across accounts, oldest first. */
 export async function listDevices(db: Queryable, where: { accountId?: number; userId?: number }): Promise<DeviceRow[]> {
-  const query = db<DeviceRow>('devices').select('*').orderBy('id');
-  if (where.accountId !== undefined) query.where('account_id', where.accountId);
-  if (where.userId !== undefined) query.where('user_id', where.userId);
-  return query;
+  const query = devicesWithExtension(db).orderBy('devices.id');
+  if (where.accountId !== undefined) query.where('devices.account_id', where.accountId);
+  if (where.userId !== undefined) query.where('devices.user_id', where.userId);
+  return (await query) as DeviceRow[];
 }
 
 export async function updateDeviceRow(db: Queryable, id: number, change: { label?: string; enabled?: boolean }): Promise<void> {
   if (Object.keys(change).length > 0) await db('devices').where({ id }).update({ ...change, updated_at: db.fn.now() });
 }
 
-/** A renamed device: the caller ID its endpoint presents follows its label. */
-export async function setDeviceCallerId(db: Queryable, endpointId: string, label: string, extension: string): Promise<void> {
-  await db('ps_endpoints').where({ id: endpointId }).update({ callerid: callerIdOf(label, extension) });
+/** The caller ID a device's endpoint presents: its user's full name and extension. */
+export async function setDeviceCallerId(db: Queryable, endpointId: string, name: string, extension: string): Promise<void> {
+  await db('ps_endpoints').where({ id: endpointId }).update({ callerid: callerIdOf(name, extension) });
+}
+
+/** The caller IDs of a user's devices (in one account, or all): the user's full name and the user's extension in
+ *  each device's account. Returns the endpoints rewritten, by account, for the change events. */
+export async function refreshUserCallerIds(db: Queryable, userId: number, accountId?: number): Promise<Map<number, string[]>> {
+  const user = (await db('users').where({ id: userId }).first('full_name')) as { full_name: string } | undefined;
+  const devices = await listDevices(db, { userId, accountId });
+  const byAccount = new Map<number, string[]>();
+  for (const device of devices) {
+    await setDeviceCallerId(db, device.endpoint_id, user?.full_name ?? device.label, device.extension ?? '');
+    const account = Number(device.account_id);
+    byAccount.set(account, [...(byAccount.get(account) ?? []), device.endpoint_id]);
+  }
+  return byAccount;
 }

@@ -2,7 +2,7 @@
 // API, and the project's own services to provision accounts and devices (never hand-written SQL).
 import { Redis } from 'ioredis';
 import { AccountService } from '../../admin-api/accounts/service';
-import type { CreateDeviceInput, UpdateDeviceInput } from '../../admin-api/devices/schemas';
+import type { UpdateDeviceInput } from '../../admin-api/devices/schemas';
 import { createDeviceService, type DeviceProvisioning, type DeviceService, type DeviceView } from '../../admin-api/devices/service';
 import { ChangeNotifier } from '../../admin-api/notifier';
 import { AriRest } from '../../core/ari/rest';
@@ -12,19 +12,21 @@ import { createLogger } from '../../core/logger';
 import { openDatabase, type Database } from '../../db/connection';
 import { systemAccountScope } from '../../admin-api/system-scope';
 import type { Logger } from '../../core/logger';
+import { FixtureUsers, type FixtureDeviceInput } from './device-owners';
 
-/** The device service as fixtures call it: by account id, acting as the system there (admin-api/system-scope.ts). */
+/** The device service as fixtures call it: by account id, acting as the system there (admin-api/system-scope.ts).
+ *  A device on an extension goes to the user holding it (made if none: see device-owners.ts). */
 export interface FixtureDevices {
-  create(accountId: number, input: CreateDeviceInput): Promise<DeviceProvisioning>;
+  create(accountId: number, input: FixtureDeviceInput): Promise<DeviceProvisioning>;
   update(accountId: number, deviceId: number, change: UpdateDeviceInput): Promise<DeviceView>;
   rotatePassword(accountId: number, deviceId: number): Promise<DeviceProvisioning>;
   remove(accountId: number, deviceId: number): Promise<void>;
 }
 
-export function fixtureDevices(service: DeviceService, log: Logger): FixtureDevices {
+export function fixtureDevices(service: DeviceService, users: FixtureUsers, log: Logger): FixtureDevices {
   const scope = (accountId: number) => systemAccountScope(accountId, 'test-fixture', log);
   return {
-    create: (accountId, input) => service.create(scope(accountId), input),
+    create: async (accountId, input) => service.create(scope(accountId), { label: input.label, kind: input.kind, userId: await users.ownerFor(accountId, input) }),
     update: (accountId, deviceId, change) => service.update(scope(accountId), deviceId, change),
     rotatePassword: (accountId, deviceId) => service.rotatePassword(scope(accountId), deviceId),
     remove: (accountId, deviceId) => service.remove(scope(accountId), deviceId),
@@ -37,6 +39,7 @@ export interface TestStack {
   redis: Redis;
   ari: AriRest;
   accounts: AccountService;
+  users: FixtureUsers;
   devices: FixtureDevices;
   /** Resolves when the ARI app reports that Asterisk applied the change with this id. */
   applied(changeId: string, timeoutMs?: number): Promise<ChangeApplied>;
@@ -62,13 +65,15 @@ export async function openTestStack(options: { redisPort?: number } = {}): Promi
   });
   await listener.subscribe(CHANGES_APPLIED_CHANNEL);
   const notifier = new ChangeNotifier(redis, logger);
+  const users = new FixtureUsers(db, notifier, config, logger);
   return {
     config,
     db,
     redis,
     ari: new AriRest({ baseUrl: config.ari.url, username: config.ari.username, password: config.ari.password }),
     accounts: new AccountService(db, notifier),
-    devices: fixtureDevices(createDeviceService({ db, notifier, config, logger }), logger),
+    users,
+    devices: fixtureDevices(createDeviceService({ db, notifier, config, logger }), users, logger),
     applied(changeId, timeoutMs = 10_000) {
       const known = seen.get(changeId);
       if (known) return Promise.resolve(known);

@@ -1,10 +1,15 @@
-// The benchmark's devices: one account holding N desk phones, written by the product's own services and
-// repositories (AccountService, insertDevices, insertDeviceEndpoints), so Asterisk reads exactly the rows a
-// real provisioning writes. Removed through AccountService.remove, which also drops their ps_contacts rows.
+// The benchmark's devices: one account holding N desk phones of one user (devices belong to users), written by
+// the product's own services and repositories (AccountService, insertUser, insertExtensions, insertDevices,
+// insertDeviceEndpoints), so Asterisk reads exactly the rows a real provisioning writes. Removed through
+// AccountService.remove, which also drops their ps_contacts rows and the user's extension there.
 import { AccountService } from '../../../admin-api/accounts/service';
 import { generateIdentifier, generatePassword } from '../../../core/secrets';
 import type { Database } from '../../../db/connection';
 import { insertDevices } from '../../../db/repositories/devices';
+import { insertExtensions } from '../../../db/repositories/extensions';
+import { insertMemberships } from '../../../db/repositories/memberships';
+import { findPresetRole } from '../../../db/repositories/roles';
+import { insertUser } from '../../../db/repositories/users';
 import { insertDeviceEndpoints, type DeviceEndpoint } from '../../../db/repositories/pjsip';
 
 /** Marks the benchmark's account so a run killed before its clean-up is swept by the next one. */
@@ -29,17 +34,21 @@ export interface PjsipRows {
 
 export async function provisionDevices(db: Database, accounts: AccountService, count: number): Promise<BenchDevices> {
   const { account } = await accounts.create({ kind: 'organization', name: BENCH_ACCOUNT_NAME });
-  const endpoints: DeviceEndpoint[] = Array.from({ length: count }, (_unused, index) => ({
+  const endpoints: DeviceEndpoint[] = Array.from({ length: count }, () => ({
     endpointId: generateIdentifier('d'),
     password: generatePassword(),
     context: account.dialplan_context,
     kind: 'desk_phone',
-    callerIdName: `Bench phone ${index}`,
-    callerIdNumber: String(10_000 + index),
+    callerIdName: 'Bench user',
+    callerIdNumber: '10000',
   }));
   await db.transaction(async (trx) => {
-    await insertDevices(trx, endpoints.map((endpoint) => ({
-      accountId: account.id, extension: endpoint.callerIdNumber, label: endpoint.callerIdName, kind: endpoint.kind, endpointId: endpoint.endpointId,
+    const username = generateIdentifier('bench-').toLowerCase();
+    const userId = await insertUser(trx, { username, fullName: 'Bench user', email: `${username}@bench.invalid`, passwordHash: null, status: 'active', phoneMode: 'sip' });
+    await insertMemberships(trx, [{ userId, accountId: account.id, role: await findPresetRole(trx, 'agent'), status: 'active' }]);
+    await insertExtensions(trx, [{ accountId: account.id, extension: '10000', owner: { type: 'user', id: userId } }]);
+    await insertDevices(trx, endpoints.map((endpoint, index) => ({
+      accountId: account.id, userId, label: `Bench phone ${index}`, kind: endpoint.kind, endpointId: endpoint.endpointId,
     })));
     await insertDeviceEndpoints(trx, endpoints);
   });

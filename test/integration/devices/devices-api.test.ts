@@ -21,7 +21,9 @@ describe('devices over the admin API (HTTP, MariaDB, Asterisk, SIPp)', function 
 
   before(async () => {
     agent = await addUser(f.org.api, f.subaccountId, 'agent');
-    const created = await f.org.api.post(`/v1/accounts/${f.subaccountId}/devices`, { extension: '301', label: 'Reception desk', kind: 'desk_phone', userId: agent.id });
+    // The extension is the user's (issue 9): the device rings on it.
+    expectStatus(await f.org.api.patch(`/v1/accounts/${f.subaccountId}/users/${agent.id}`, { extension: '301' }), 200);
+    const created = await f.org.api.post(`/v1/accounts/${f.subaccountId}/devices`, { label: 'Reception desk', kind: 'desk_phone', userId: agent.id });
     expectStatus(created, 201);
     deviceId = created.body.id;
     phone = { device: created.body, uasPort: await freeUdpPort(), rtp: new RtpPeer(await freeRtpPort()) };
@@ -74,11 +76,12 @@ describe('devices over the admin API (HTTP, MariaDB, Asterisk, SIPp)', function 
     expectStatus(enabled, 200);
     expect(enabled.body).to.include({ enabled: true, label: 'Front desk' });
     expect(await registerUntil(phone, ['200'])).to.be.below(1000);
-    expect((await f.api.db('ps_endpoints').where({ id: phone.device.sip.username }).first()).callerid).to.equal('"Front desk" <301>');
+    // The caller ID is the user's name and extension, whatever the device's label.
+    expect((await f.api.db('ps_endpoints').where({ id: phone.device.sip.username }).first()).callerid).to.equal('"agent user" <301>');
   });
 
   it('given a WebRTC phone, then its endpoint is fit for browsers and its settings point at the WebSocket', async () => {
-    const created = await f.org.api.post(`/v1/accounts/${f.subaccountId}/devices`, { extension: '302', label: 'Browser', kind: 'webrtc' });
+    const created = await f.org.api.post(`/v1/accounts/${f.subaccountId}/devices`, { label: 'Browser', kind: 'webrtc', userId: agent.id });
     expectStatus(created, 201);
     expect(created.body.sip).to.include({ transport: 'ws', websocketUrl: f.api.config.sip.websocketUrl });
     const row = await f.api.db('ps_endpoints').where({ id: created.body.sipUsername }).first();
@@ -89,11 +92,15 @@ describe('devices over the admin API (HTTP, MariaDB, Asterisk, SIPp)', function 
 
   it('given bad input or no right, then a clear 4xx and nothing written', async () => {
     const before = await f.api.db('devices').where({ account_id: f.subaccountId }).count({ n: '*' }).first();
-    const bad = await f.org.api.post(`/v1/accounts/${f.subaccountId}/devices`, { extension: '0abc', label: '', kind: 'fax' });
+    const bad = await f.org.api.post(`/v1/accounts/${f.subaccountId}/devices`, { label: '', kind: 'fax' });
     expectStatus(bad, 400, 'VALIDATION_FAILED');
-    expect(bad.body.error.details.fields.map((field: { path: string }) => field.path)).to.include.members(['/extension', '/label', '/kind']);
-    expectStatus(await f.org.api.post(`/v1/accounts/${f.subaccountId}/devices`, { extension: '303', label: 'X', kind: 'softphone', userId: 999999999 }), 422, 'USER_NOT_IN_ACCOUNT');
-    expectStatus(await agent.api.post(`/v1/accounts/${f.subaccountId}/devices`, { extension: '303', label: 'X', kind: 'softphone' }), 403, 'PERMISSION_DENIED');
+    expect(bad.body.error.details.fields.map((field: { path: string }) => field.path)).to.include.members(['/userId', '/label', '/kind']);
+    expectStatus(await f.org.api.post(`/v1/accounts/${f.subaccountId}/devices`, { label: 'X', kind: 'softphone', userId: null }), 400, 'VALIDATION_FAILED');
+    const withExtension = await f.org.api.post(`/v1/accounts/${f.subaccountId}/devices`, { extension: '303', label: 'X', kind: 'softphone', userId: agent.id });
+    expectStatus(withExtension, 400, 'EXTENSION_ON_USER');
+    expect(withExtension.body.error.message).to.match(/extensions are set on the user/i);
+    expectStatus(await f.org.api.post(`/v1/accounts/${f.subaccountId}/devices`, { label: 'X', kind: 'softphone', userId: 999999999 }), 422, 'USER_NOT_IN_ACCOUNT');
+    expectStatus(await agent.api.post(`/v1/accounts/${f.subaccountId}/devices`, { label: 'X', kind: 'softphone', userId: agent.id }), 403, 'PERMISSION_DENIED');
     expectStatus(await f.org.api.get(`/v1/accounts/${f.subaccountId}/devices/999999999`), 404);
     expectStatus(await f.org.api.post(`/v1/accounts/${f.subaccountId}/devices/${deviceId}/password`, { password: 'mine' }), 400);
     // Someone else's device is not found through /me.
@@ -102,11 +109,7 @@ describe('devices over the admin API (HTTP, MariaDB, Asterisk, SIPp)', function 
     expect(afterCount).to.deep.equal(before);
   });
 
-  it('given userId null, when a device is created, then it is nobody\'s; given the owner rotating their own, then the account\'s audit names them', async () => {
-    const spare = await f.org.api.post(`/v1/accounts/${f.subaccountId}/devices`, { extension: '304', label: 'Spare', kind: 'softphone', userId: null });
-    expectStatus(spare, 201);
-    expect(spare.body.userId).to.equal(null);
-    expectStatus(await f.org.api.delete(`/v1/accounts/${f.subaccountId}/devices/${spare.body.id}`), 204);
+  it('given the owner rotating their own device\'s password, then the account\'s audit names them', async () => {
     const own = await agent.api.post(`/v1/me/accounts/${f.subaccountId}/devices/${deviceId}/password`);
     expectStatus(own, 200);
     phone.device = own.body;

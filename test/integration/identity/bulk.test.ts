@@ -86,6 +86,11 @@ describe('bulk provisioning (CSV and JSON)', function () {
     expect(response.body.users.map((user: { extension: string }) => user.extension)).to.include('2501');
     const listed = await f.org.api.get(`/v1/accounts/${f.subaccountId}/users/${response.body.users[0].id}`);
     expect(listed.body.membership).to.include({ role: 'Manager' });
+    // The row's extension is the user's (the extension plan); the device rings on it and presents it.
+    expect(listed.body.extension).to.equal('2501');
+    const device = (await f.org.api.get(`/v1/accounts/${f.subaccountId}/devices?userId=${response.body.users[0].id}`)).body.devices[0];
+    expect(device).to.include({ userId: response.body.users[0].id, extension: '2501' });
+    expect((await f.api.db('ps_endpoints').where({ id: device.sipUsername }).first()).callerid).to.equal(`"${names[0]}" <2501>`);
   });
 
   it('given a CSV with an unknown column, then 400 CSV_INVALID naming it', async () => {

@@ -3,6 +3,7 @@
 import { expect } from 'chai';
 import { createDeviceService } from '../../../admin-api/devices/service';
 import { fixtureDevices } from '../../support/stack';
+import { FixtureUsers } from '../../support/device-owners';
 import { uniqueName } from '../../support/admin-api';
 import { freeRtpPort, freeUdpPort } from '../../support/ports';
 import { RtpPeer } from '../../support/rtp-peer';
@@ -98,7 +99,8 @@ describe('people: invitations, groups, custom roles, audit, removal', function (
 
   it("given a user with a registered SIP phone, when removed from the account, then their token stops working and their phone is refused at once", async () => {
     const agent = await addUser(f.org.api, f.subaccountId, 'agent');
-    const devices = fixtureDevices(createDeviceService({ db: f.api.db, notifier: f.api.notifier, config: f.api.config, logger: f.api.logger }), f.api.logger);
+    const owners = new FixtureUsers(f.api.db, f.api.notifier, f.api.config, f.api.logger);
+    const devices = fixtureDevices(createDeviceService({ db: f.api.db, notifier: f.api.notifier, config: f.api.config, logger: f.api.logger }), owners, f.api.logger);
     const device = await devices.create(f.subaccountId, { extension: '501', label: 'Agent desk', kind: 'desk_phone', userId: agent.id });
     const rtp = new RtpPeer(await freeRtpPort());
     const phone: Phone = { device, uasPort: await freeUdpPort(), rtp };

@@ -1,0 +1,99 @@
+// Devices no longer carry an extension (issue 9): a device belongs to a user and rings when that user's
+// extension (account_extensions) is called. 20261130000030 moved every device's extension to its user; this
+// one first does the same for devices written since by code that still set devices.extension (the same rules:
+// the user gets the device's extension if both are free, a device of nobody gets the holder user of its
+// extension, `ext<extension>a<accountId>`, who cannot log in), then drops the column and its index.
+import type { Knex } from 'knex';
+
+interface DeviceRow {
+  id: number;
+  account_id: number;
+  user_id: number | null;
+  extension: string;
+  label: string;
+}
+
+/** The user who holds the extension of devices that belonged to nobody (as 20261130000030 made them). */
+async function holderUser(knex: Knex, accountId: number, extension: string, label: string): Promise<number> {
+  const username = `ext${extension}a${accountId}`;
+  const existing = await knex('users').where({ username }).first('id');
+  if (existing) return Number(existing.id);
+  const [userId] = await knex('users').insert({
+    username,
+    full_name: label.replace(/[\u0000-\u001F\u007F-\u009F]/g, ' ').slice(0, 120) || `Extension ${extension}`,
+    email: `${username}@devices.invalid`,
+    password_hash: null,
+    status: 'active',
+  });
+  const agent = await knex('roles').where({ preset_key: 'agent' }).first('id', 'name', 'rank', 'permissions', 'reaches_descendants');
+  if (agent) {
+    await knex('memberships').insert({
+      user_id: userId, account_id: accountId, role_id: agent.id, role_name: agent.name, rank: agent.rank,
+      permissions: typeof agent.permissions === 'string' ? agent.permissions : JSON.stringify(agent.permissions),
+      reaches_descendants: agent.reaches_descendants, status: 'active',
+    });
+  }
+  return Number(userId);
+}
+
+async function ownerOf(knex: Knex, accountId: number, extension: string): Promise<{ owner_type: string; owner_id: number } | undefined> {
+  return knex('account_extensions').where({ account_id: accountId, extension }).first('owner_type', 'owner_id');
+}
+
+async function hasExtension(knex: Knex, accountId: number, userId: number): Promise<boolean> {
+  return (await knex('account_extensions').where({ account_id: accountId, owner_type: 'user', owner_id: userId }).first('id')) !== undefined;
+}
+
+/** Devices whose extension the plan does not yet route to them. */
+async function moveRemainingExtensions(knex: Knex): Promise<void> {
+  const devices = (await knex('devices').orderBy('id').select('id', 'account_id', 'user_id', 'extension', 'label')) as DeviceRow[];
+  for (const device of devices.filter((candidate) => candidate.user_id !== null)) {
+    const accountId = Number(device.account_id);
+    const userId = Number(device.user_id);
+    if (!device.extension || (await hasExtension(knex, accountId, userId)) || (await ownerOf(knex, accountId, device.extension))) continue;
+    await knex('account_extensions').insert({ account_id: accountId, extension: device.extension, owner_type: 'user', owner_id: userId });
+  }
+  for (const device of devices.filter((candidate) => candidate.user_id === null)) {
+    const accountId = Number(device.account_id);
+    const owner = await ownerOf(knex, accountId, device.extension);
+    let userId = owner?.owner_type === 'user' ? Number(owner.owner_id) : undefined;
+    if (!owner) {
+      userId = await holderUser(knex, accountId, device.extension, device.label);
+      if (!(await hasExtension(knex, accountId, userId))) {
+        await knex('account_extensions').insert({ account_id: accountId, extension: device.extension, owner_type: 'user', owner_id: userId });
+      }
+    }
+    // An extension a ring group (or anything but a user) took meanwhile: the device stays nobody's and rings
+    // no more, as an admin who gave the extension away asked.
+    if (userId !== undefined) await knex('devices').where({ id: device.id }).update({ user_id: userId });
+  }
+}
+
+export async function up(knex: Knex): Promise<void> {
+  if (!(await knex.schema.hasColumn('devices', 'extension'))) return;
+  await moveRemainingExtensions(knex);
+  // The foreign key on account_id used the (account_id, extension) index: its replacement serves the ringing join
+  // (a user's devices in an account) and the key alike.
+  await knex.schema.alterTable('devices', (table) => {
+    table.index(['account_id', 'user_id']);
+  });
+  await knex.schema.alterTable('devices', (table) => {
+    table.dropIndex(['account_id', 'extension']);
+    table.dropColumn('extension');
+  });
+}
+
+/** The column comes back holding each device's user's extension ('' for a user without one). */
+export async function down(knex: Knex): Promise<void> {
+  if (await knex.schema.hasColumn('devices', 'extension')) return;
+  await knex.schema.alterTable('devices', (table) => {
+    table.string('extension', 16).notNullable().defaultTo('').after('account_id');
+    table.index(['account_id', 'extension']);
+  });
+  await knex.schema.alterTable('devices', (table) => {
+    table.dropIndex(['account_id', 'user_id']);
+  });
+  await knex.raw(`UPDATE devices JOIN account_extensions plan
+    ON plan.account_id = devices.account_id AND plan.owner_type = 'user' AND plan.owner_id = devices.user_id
+    SET devices.extension = plan.extension`);
+}
