@@ -7,6 +7,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import type { AriRest } from '../../../core/ari/rest';
 import type { Database } from '../../../db/connection';
+import { provisionPhone } from '../../../test/support/phones';
 import type { TestStack } from '../../../test/support/stack';
 import type { Credentials } from './sipp';
 
@@ -34,19 +35,23 @@ export async function asteriskPid(): Promise<number> {
   return Number(stdout.trim());
 }
 
-/** The account and both devices, created through the project's services as the tests do (test/support/stack). */
+/** The account, and a calling and an answering user's device, provisioned as the tests provision their phones
+ *  (test/support/phones.ts: the project's services, so Asterisk reads exactly the rows production writes). */
 export async function provisionAccount(stack: TestStack): Promise<BenchAccount> {
   for (const id of (await stack.db('accounts').where({ name: BENCH_ACCOUNT_NAME }).pluck('id')).map(Number)) await stack.accounts.remove(id);
   const { account, changeId } = await stack.accounts.create({ kind: 'organization', name: BENCH_ACCOUNT_NAME });
   // The account's context must be in Asterisk's dialplan (the ARI app reloads it) before the first call.
   await stack.applied(changeId);
-  const caller = await stack.devices.create(account.id, { extension: '7001', label: 'Bench caller', kind: 'desk_phone' });
-  const callee = await stack.devices.create(account.id, { extension: '7002', label: 'Bench answerer', kind: 'desk_phone' });
+  const caller = await provisionPhone(stack, account.id, '7001', 'Bench caller');
+  const callee = await provisionPhone(stack, account.id, '7002', 'Bench answerer');
+  // The benchmark's SIPp parties stream their own audio.
+  caller.rtp.close();
+  callee.rtp.close();
   return {
     accountId: account.id,
     context: account.dialplan_context,
-    caller: { username: caller.sip.username, password: caller.sip.password },
-    callee: { username: callee.sip.username, password: callee.sip.password, extension: '7002' },
+    caller: { username: caller.device.sip.username, password: caller.device.sip.password },
+    callee: { username: callee.device.sip.username, password: callee.device.sip.password, extension: '7002' },
     remove: async () => void (await stack.accounts.remove(account.id)),
   };
 }
