@@ -16,6 +16,9 @@ import type { FlowDeps } from './flows/call';
 import { RoutingDirectory } from './routing/directory';
 import { createSipGuard } from './security/sip-guard';
 import { StasisDispatcher } from './stasis';
+import { JobQueue } from '../core/job-queue';
+import { OutboundDirectory, type OutboundServices } from './flows/outbound-services';
+import { OutboundSlots } from './flows/outbound-slots';
 
 export interface AriApp {
   start(): Promise<void>;
@@ -42,7 +45,9 @@ export function createAriApp(config: Config, db: Database, logger: Logger): AriA
     ringTimeoutSeconds: config.calls.ringTimeoutSeconds,
     recorder,
   };
-  const dispatcher = new StasisDispatcher(deps);
+  const jobs = new JobQueue(redis);
+  const outbound = outboundServices(config, db, redis, jobs, logger);
+  const dispatcher = new StasisDispatcher(deps, outbound);
   const reconciler = new Reconciler({ ...deps, recorder }, { sweepIntervalMs: 15_000, orphanGraceMs: 30_000 });
   const ami = new AmiConnection({ host: config.ami.host, port: config.ami.port, username: config.ami.username, secret: config.ami.password, logger });
   const configSync = new ConfigSync({ reader, publisher: redis, ari, ami, directory, logger });
@@ -86,9 +91,24 @@ export function createAriApp(config: Config, db: Database, logger: Logger): AriA
       connection.stop();
       registry.stop();
       await recorder.flush();
+      await jobs.close().catch(() => undefined);
       reader.disconnect();
       redis.disconnect();
     },
+  };
+}
+
+/** The outbound flow's reads, its per-account slots (Redis) and the emergency email (a job for the worker). */
+function outboundServices(config: Config, db: Database, redis: Redis, jobs: JobQueue, logger: Logger): OutboundServices {
+  return {
+    directory: new OutboundDirectory(db, logger),
+    slots: new OutboundSlots(redis, logger),
+    notifyEmergency: (notice) => {
+      jobs.enqueue('email.emergency-call', notice, `emergency-${notice.callId}`)
+        .catch((error: unknown) => logger.error('emergency call notice not queued', { callId: notice.callId, accountId: notice.accountId, error: errorDetails(error) }));
+    },
+    trunkProgressTimeoutMs: config.outbound.trunkProgressTimeoutSeconds * 1000,
+    now: () => new Date(),
   };
 }
 

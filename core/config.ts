@@ -41,6 +41,7 @@ interface Environment {
   PUBLIC_URL: string;
   PASSWORD_MIN_LENGTH: number;
   SIP_GUARD_MAX_FAILURES?: number;
+  TRUNK_PROGRESS_TIMEOUT_SECONDS?: number;
   SIP_GUARD_WINDOW_SECONDS?: number;
   SIP_GUARD_BLOCK_SECONDS?: number;
   TRUST_PROXY?: string;
@@ -92,6 +93,8 @@ const environmentSchema: JSONSchemaType<Environment> = {
     PASSWORD_MIN_LENGTH: { type: 'integer', minimum: 8, maximum: 128 },
     // Optional: the defaults below are the documented ones (.env.example).
     SIP_GUARD_MAX_FAILURES: { type: 'integer', minimum: 1, maximum: 10000, nullable: true },
+    // How long an outbound call waits for a trunk's provisional answer (180/183) before trying the next trunk.
+    TRUNK_PROGRESS_TIMEOUT_SECONDS: { type: 'integer', minimum: 1, maximum: 60, nullable: true },
     SIP_GUARD_WINDOW_SECONDS: { type: 'integer', minimum: 1, maximum: 86400, nullable: true },
     SIP_GUARD_BLOCK_SECONDS: { type: 'integer', minimum: 1, maximum: 604800, nullable: true },
     TRUST_PROXY: { type: 'string', pattern: '^[0-9A-Za-z.:/, ]*$', maxLength: 2000, nullable: true },
@@ -143,6 +146,7 @@ export interface Config {
   sip: { port: number; publicHost: string; websocketUrl: string; websocketPort: number; rtpPortStart: number; rtpPortEnd: number; endpointMedia?: EndpointMediaPolicy };
   adminApi: { host: string; port: number };
   calls: { ringTimeoutSeconds: number; maxActiveCalls: number };
+  outbound: { trunkProgressTimeoutSeconds: number };
   logLevel: Environment['LOG_LEVEL'];
   mail: { host: string; port: number; from: string };
   publicUrl: string;
@@ -212,6 +216,7 @@ export function loadConfig(
     },
     adminApi: { host: e.ADMIN_API_HOST, port: e.ADMIN_API_PORT },
     calls: { ringTimeoutSeconds: e.RING_TIMEOUT_SECONDS, maxActiveCalls: e.MAX_ACTIVE_CALLS },
+    outbound: { trunkProgressTimeoutSeconds: e.TRUNK_PROGRESS_TIMEOUT_SECONDS ?? 8 },
     logLevel: e.LOG_LEVEL,
     mail: { host: e.SMTP_HOST, port: e.SMTP_PORT, from: e.MAIL_FROM },
     publicUrl: e.PUBLIC_URL.replace(/\/$/, ''),

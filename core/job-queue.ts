@@ -23,7 +23,7 @@ export const JOBS = {
     queue: 'email',
     payload: Type.Object({
       accountId: JobId, userId: Type.Union([JobId, Type.Null()]), device: Type.String({ maxLength: 120 }),
-      number: Type.String({ pattern: '^[0-9]{2,6}$' }), placedAt: Type.String({ format: 'date-time' }), callId: Type.String({ maxLength: 64 }),
+      number: Type.String({ pattern: '^[0-9]{2,6}$' }), placedAt: Type.String({ pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:.]+Z$' }), callId: Type.String({ maxLength: 64 }),
     }),
   },
   'live-calls.prune': { queue: 'maintenance', payload: Type.Object({}), everyMs: 10 * 60_000 },

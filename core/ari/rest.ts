@@ -71,6 +71,21 @@ export class AriRest {
     return this.request('POST', `/channels/${encodeURIComponent(channelId)}/ring`);
   }
 
+  /** Early media (SIP 183) without answering: what an announcement before a failure needs. */
+  progress(channelId: string): Promise<void> {
+    return this.request('POST', `/channels/${encodeURIComponent(channelId)}/progress`);
+  }
+
+  /** Plays media (e.g. `sound:ss-noservice`) on a channel; the playback's id is returned. */
+  play(channelId: string, media: string, playbackId?: string): Promise<{ id: string }> {
+    return this.request('POST', `/channels/${encodeURIComponent(channelId)}/play`, { media, playbackId });
+  }
+
+  /** A playback still under way; a 404 (AriError) once it finished. */
+  getPlayback(playbackId: string): Promise<{ id: string; state: string }> {
+    return this.request('GET', `/playbacks/${encodeURIComponent(playbackId)}`);
+  }
+
   answer(channelId: string): Promise<void> {
     return this.request('POST', `/channels/${encodeURIComponent(channelId)}/answer`);
   }
@@ -78,6 +93,10 @@ export class AriRest {
   hangup(channelId: string, reason: HangupReason | { code: number } = 'normal'): Promise<void> {
     const query = typeof reason === 'string' ? { reason } : { reason_code: reason.code };
     return this.request('DELETE', `/channels/${encodeURIComponent(channelId)}`, query);
+  }
+
+  setVariable(channelId: string, variable: string, value: string): Promise<void> {
+    return this.request('POST', `/channels/${encodeURIComponent(channelId)}/variable`, { variable, value });
   }
 
   getVariable(channelId: string, variable: string): Promise<{ value: string }> {
