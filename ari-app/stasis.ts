@@ -5,10 +5,12 @@ import { eventChannelId } from '../core/ari/events';
 import { errorDetails } from '../core/logger';
 import type { FlowDeps } from './flows/call';
 import { InternalCall } from './flows/internal-call';
+import { startDial } from './flows/dial';
+import type { OutboundServices } from './flows/outbound-services';
 import { recordRefusal } from './calls/records';
 
 export class StasisDispatcher {
-  constructor(private readonly deps: FlowDeps) {}
+  constructor(private readonly deps: FlowDeps, private readonly outbound?: OutboundServices) {}
 
   dispatch(event: CallEvent): void {
     const channelId = eventChannelId(event);
@@ -33,6 +35,8 @@ export class StasisDispatcher {
     const [flow, accountArg, ...ids] = args;
     // Legs we create arrive here only if their call ended before Asterisk reported them: nothing to do.
     if (flow === 'dialed') return this.refuse(channel.id, 'normal', log, 'leg of an ended call');
+    // Admission is the dial flow's to decide, after it knows the number: an emergency call is never refused for load.
+    if (flow === 'dial') return this.startDial(channel, accountArg, ids[0], log);
     const admission = this.deps.registry.admit();
     if (!admission.admitted) return this.refuse(channel.id, 'congestion', log, admission.why);
     if (flow === 'inbound') return this.startInbound(channel, accountArg, ids[0], log);
@@ -76,6 +80,14 @@ export class StasisDispatcher {
     }
     if (!route?.extension) return this.refuse(channel.id, 'unallocated', log, 'number not in service', [trunkEndpoint, number]);
     await new InternalCall(this.deps, channel, route.accountId, route.extension, { did: number, trunk }).start();
+  }
+
+  /** A device dialed something (the account context's catch-all rows): flows/dial.ts classifies it. */
+  private async startDial(channel: StasisStartEvent['channel'], accountArg: string | undefined, dialed: string | undefined, log: FlowDeps['logger']): Promise<void> {
+    const accountId = Number(accountArg);
+    if (!this.outbound || !dialed || !Number.isSafeInteger(accountId) || accountId <= 0) return this.refuse(channel.id, 'failure', log, 'bad Stasis arguments', [String(accountArg), String(dialed)]);
+    log.info('call entered Stasis', { flow: 'dial', accountId, dialed, caller: channel.caller.number, name: channel.name });
+    await startDial(this.deps, this.outbound, channel, accountId, dialed, log);
   }
 
   private async refuse(channelId: string, reason: 'congestion' | 'failure' | 'normal' | 'unallocated', log: FlowDeps['logger'], why: string, args?: string[]): Promise<void> {
