@@ -19,6 +19,8 @@ import { invitationsPlugin } from './invitations/plugin';
 import { JobQueue } from '../core/job-queue';
 import type { DomainDependencies } from './domain';
 import { callsPlugin } from './calls/plugin';
+import { callSettingsPlugin } from './call-settings/plugin';
+import { ringGroupsPlugin } from './ring-groups/plugin';
 import { createHttpApp } from './http/app';
 import { mountRoutes, type RouteSpec } from './http/routes';
 import { ChangeNotifier } from './notifier';
@@ -56,6 +58,8 @@ export async function createAdminApi(deps: { config: Config; db: Database; redis
     ...devicesPlugin(domainDeps),
     ...trunksPlugin(domainDeps),
     ...callsPlugin(domainDeps),
+    ...callSettingsPlugin(domainDeps),
+    ...ringGroupsPlugin(domainDeps),
     ...auditPlugin(domainDeps),
   ];
   const app = createHttpApp(logger, [healthPlugin(domainDeps), openApiRouter(routes), webPhoneRouter({ config, logger }), mountRoutes(routes, new TokenAccessResolver(db, access))], { trustProxy: config.trustProxy });

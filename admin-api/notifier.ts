@@ -65,4 +65,9 @@ export class ChangeNotifier {
   trunksChanged(objectIds: string[], registrationsChanged: boolean): Promise<string> {
     return this.publish({ kind: 'trunks', objectIds, registrationsChanged });
   }
+
+  /** After commit of any change to where the account's calls go: the ARI app re-reads its routing. */
+  routingChanged(accountId: number): Promise<string> {
+    return this.publish({ kind: 'routing', accountId });
+  }
 }

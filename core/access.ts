@@ -24,6 +24,7 @@ export const PERMISSIONS = {
   'numbers.purchase': 'Buy phone numbers (spends credits)',
   'numbers.manage': 'Configure, share and assign phone numbers',
   'devices.manage': "Provision and change users' SIP devices",
+  'routing.manage': "Create and edit ring groups (and, later, queues and menus): where the account's calls go",
   // No trunk permission: trunks are operator infrastructure, edited only by platform operators (a property of
   // the user, users.platform_operator, set from the command line), which no role of any account can hold.
   'campaigns.manage': 'Create and manage calling campaigns',
@@ -74,7 +75,7 @@ export const UNIT_RANK_RANGE = { min: 1, max: 9 } as const;
 const AGENT: Permission[] = ['accounts.read', 'pages.dashboard', 'pages.agent_workspace', 'pages.callbacks', 'calls.place'];
 const SUPERVISOR: Permission[] = [...AGENT, 'pages.monitoring', 'pages.recordings', 'pages.reports', 'pages.wallboard', 'users.read', 'groups.read', 'quality.review'];
 const MANAGER: Permission[] = [...SUPERVISOR, 'pages.campaigns', 'pages.lists', 'pages.contacts', 'pages.inbound', 'pages.operations', 'campaigns.manage'];
-const UNIT_ADMIN: Permission[] = [...MANAGER, 'pages.settings', 'users.manage', 'groups.manage', 'roles.read', 'devices.manage', 'numbers.read', 'calls.read_all'];
+const UNIT_ADMIN: Permission[] = [...MANAGER, 'pages.settings', 'users.manage', 'groups.manage', 'roles.read', 'devices.manage', 'numbers.read', 'calls.read_all', 'routing.manage'];
 // Scale to Win: Admins run campaigns and add Admins, but manage no account settings or integrations.
 const ADMIN: Permission[] = [...UNIT_ADMIN, 'numbers.manage'];
 const OWNER: Permission[] = [...ADMIN, 'settings.manage', 'integrations.manage', 'roles.manage', 'audit.read', 'numbers.purchase'];

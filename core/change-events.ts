@@ -17,7 +17,10 @@ export type ChangeEvent =
   | { id: string; kind: 'devices'; accountId: number; endpointIds: string[]; created?: boolean }
   /** Trunks: their PJSIP objects are expired from the cache; outbound registrations are started or stopped
    *  only by reloading their module, so a change to them says so. */
-  | { id: string; kind: 'trunks'; objectIds: string[]; registrationsChanged: boolean };
+  | { id: string; kind: 'trunks'; objectIds: string[]; registrationsChanged: boolean }
+  /** Routing of an account changed (extension plan, call settings, forwarding, ring groups, destinations): the
+   *  ARI app reads that account's routing afresh for its next call. */
+  | { id: string; kind: 'routing'; accountId: number };
 
 export interface ChangeApplied {
   /** The ids of the change events this application covers. */
@@ -34,6 +37,7 @@ export function parseChangeEvent(message: string): ChangeEvent | undefined {
     if (event.kind === 'devices' && typeof event.accountId === 'number' && Array.isArray(event.endpointIds)) {
       return { id: event.id, kind: event.kind, accountId: event.accountId, endpointIds: event.endpointIds.map(String), created: event.created === true };
     }
+    if (event.kind === 'routing' && typeof event.accountId === 'number') return { id: event.id, kind: event.kind, accountId: event.accountId };
     if (event.kind === 'trunks' && Array.isArray(event.objectIds)) {
       return { id: event.id, kind: event.kind, objectIds: event.objectIds.map(String), registrationsChanged: event.registrationsChanged === true };
     }
