@@ -27,11 +27,6 @@ export interface RequestContext extends PublicScope {
   membership: EffectiveMembership | undefined;
 }
 
-/** @deprecated services take UserScope (admin-api/scope.ts); kept while domains move over. */
-export type ActorContext = UserScope & RequestContext;
-/** @deprecated services take AccountScope (admin-api/scope.ts); kept while domains move over. */
-export type AccountContext = AccountScope & RequestContext;
-
 export interface RouteInput {
   body: unknown;
   params: Record<string, string>;
@@ -221,12 +216,12 @@ export function mountRoutes(specs: RouteSpec[], resolver: AccessResolver): Route
 }
 
 /** Narrowing helpers for handlers: the route's access already guaranteed these. */
-export function actorOf(ctx: RequestContext): ActorContext {
+export function actorOf(ctx: RequestContext): UserScope {
   if (!ctx.actor) throw new Error('route without authentication used as authenticated');
-  return ctx as ActorContext;
+  return { ...ctx, actor: ctx.actor };
 }
 
-export function accountOf(ctx: RequestContext): AccountContext {
+export function accountOf(ctx: RequestContext): AccountScope {
   if (!ctx.actor || ctx.accountId === undefined || !ctx.membership) throw new Error('route without account access used as account route');
-  return ctx as AccountContext;
+  return { ...ctx, actor: ctx.actor, accountId: ctx.accountId, membership: ctx.membership };
 }

@@ -189,3 +189,38 @@ export async function spendInvitationToken(db: Queryable, id: number, tokenHash:
     .update({ accepted_at: db.fn.now(), decided_at: db.fn.now(), state: 'accepted', token_hash: null });
   return changed > 0;
 }
+
+/** What the invitation mail says: who is invited where, with which role, until when. */
+export interface InvitationMailing {
+  id: number;
+  kind: InvitationKind;
+  sentAt: Date | null;
+  acceptedAt: Date | null;
+  expiresAt: Date;
+  email: string;
+  fullName: string;
+  username: string;
+  accountName: string;
+  roleName: string | null;
+}
+
+/** A pending invitation with what its mail needs; undefined when it is no longer pending. */
+export async function findPendingInvitationMailing(db: Queryable, id: number): Promise<InvitationMailing | undefined> {
+  const row = await db('invitations as i')
+    .join('users as u', 'u.id', 'i.user_id')
+    .join('accounts as a', 'a.id', 'i.account_id')
+    .leftJoin('roles as r', 'r.id', 'i.role_id')
+    .where({ 'i.id': id, 'i.state': 'pending' })
+    .first('i.id', 'i.kind', 'i.sent_at', 'i.accepted_at', 'i.expires_at', 'u.email', 'u.full_name', 'u.username', 'a.name as account_name', 'r.name as role_name');
+  if (!row) return undefined;
+  const date = (value: Date | string | null): Date | null => (value === null ? null : new Date(value));
+  return {
+    id: Number(row.id), kind: row.kind, sentAt: date(row.sent_at), acceptedAt: date(row.accepted_at), expiresAt: new Date(row.expires_at),
+    email: row.email, fullName: row.full_name, username: row.username, accountName: row.account_name, roleName: row.role_name ?? null,
+  };
+}
+
+/** Records that the invitation's mail went out; with a link, only the link token's hash is kept. */
+export async function markInvitationSent(db: Queryable, id: number, tokenHash?: string): Promise<void> {
+  await db('invitations').where({ id }).update({ ...(tokenHash ? { token_hash: tokenHash } : {}), sent_at: db.fn.now() });
+}

@@ -4,6 +4,7 @@
 import type { Database } from '../../db/connection';
 import { findAccountRecord } from '../../db/repositories/accounts';
 import { findAccountAdmins } from '../../db/repositories/outbound';
+import { findUser } from '../../db/repositories/users';
 import type { JobPayload } from '../../core/job-queue';
 import type { Mailer } from './mailer';
 
@@ -11,8 +12,8 @@ export async function sendEmergencyCallNotice(deps: { db: Database; mailer: Mail
   const account = await findAccountRecord(deps.db, call.accountId);
   const admins = await findAccountAdmins(deps.db, call.accountId);
   if (!account || admins.length === 0) return { sent: 0 };
-  const caller = call.userId === null ? undefined : ((await deps.db('users').where({ id: call.userId }).first('full_name', 'username')) as { full_name: string; username: string } | undefined);
-  const who = caller ? `${caller.full_name} (${caller.username})` : 'a phone with no user';
+  const caller = call.userId === null ? undefined : await findUser(deps.db, call.userId);
+  const who = caller ? `${caller.fullName} (${caller.username})` : 'a phone with no user';
   await deps.mailer.send({
     to: admins.map((admin) => admin.email).join(', '),
     subject: `Emergency call placed from ${account.name}: ${call.number}`,
