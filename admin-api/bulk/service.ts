@@ -12,7 +12,8 @@ import { insertDevices } from '../../db/repositories/devices';
 import { insertExtensions, usedExtensions } from '../../db/repositories/extensions';
 import { insertMemberships } from '../../db/repositories/memberships';
 import { insertDeviceEndpoints } from '../../db/repositories/pjsip';
-import { listRolesForAccount, type RoleRecord } from '../../db/repositories/roles';
+import { listRolesForAccount } from '../../db/repositories/roles';
+import type { Role } from '../../core/access';
 import { existingUsernames, insertUsers } from '../../db/repositories/users';
 import { hashPassword, passwordProblems, type PasswordPolicy } from '../auth/passwords';
 import { EXTENSION_PATTERN } from '../devices/schemas';
@@ -31,7 +32,7 @@ const HASH_CONCURRENCY = 8;
 interface PlannedUser {
   row: BulkRow;
   username: string;
-  role: RoleRecord;
+  role: Role;
   phoneMode: 'sip' | 'webrtc';
   extension: string;
   password: string;
@@ -144,7 +145,7 @@ export class BulkProvisioningService {
     return this.assignExtensions(planned, explicitExtensions, extensionsInUse);
   }
 
-  private roleFor(row: BulkRow, roles: RoleRecord[], defaultRoleId: number | undefined, account: AccountRow, report: (field: string, message: string) => void): RoleRecord | undefined {
+  private roleFor(row: BulkRow, roles: Role[], defaultRoleId: number | undefined, account: AccountRow, report: (field: string, message: string) => void): Role | undefined {
     const wanted = row.role ?? (defaultRoleId !== undefined ? String(defaultRoleId) : undefined);
     if (wanted === undefined) {
       report('role', 'is required: give a role column or a default role for all rows');

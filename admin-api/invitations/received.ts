@@ -5,7 +5,7 @@ import { mayAdd } from '../../core/access';
 import type { Database, Transaction } from '../../db/connection';
 import { closeInvitation, findInvitationForUpdate, listOpenInvitationsFor, type InvitationRecord } from '../../db/repositories/invitations';
 import { effectiveMembership, findMembership, insertMemberships } from '../../db/repositories/memberships';
-import type { RoleRecord } from '../../db/repositories/roles';
+import type { Role } from '../../core/access';
 import { findUser, stampHomeOrganization } from '../../db/repositories/users';
 import type { AccessInvalidator } from '../auth/access-cache';
 import { ApiError } from '../http/errors';
@@ -67,7 +67,7 @@ export class ReceivedInvitations {
   }
 
   /** The tier rules applied when inviting, applied again now: roles and rights may have changed since. */
-  private async stillGrantable(trx: Transaction, invitation: InvitationRecord): Promise<RoleRecord> {
+  private async stillGrantable(trx: Transaction, invitation: InvitationRecord): Promise<Role> {
     if (invitation.roleId === null) throw stale('ROLE_REMOVED', 'The role of this invitation no longer exists.');
     const role = await assignableRole(trx, invitation.accountId, invitation.roleId).catch((error: unknown) => {
       if (error instanceof ApiError && error.status < 500) throw stale('ROLE_NOT_OFFERED', 'The role of this invitation is no longer offered in that account.');

@@ -10,7 +10,8 @@ import {
   closeInvitation, findInvitationForUpdate, findInvitationLink, hasOpenInvitation, insertInvitation, listAccountInvitations, spendInvitationToken, type InvitationLink,
 } from '../../db/repositories/invitations';
 import { deleteInvitedMembership, findMembership, hasAnyMembership, insertMemberships, setMembershipStatus } from '../../db/repositories/memberships';
-import { findRoleForAccount, type RoleRecord } from '../../db/repositories/roles';
+import { findRoleForAccount } from '../../db/repositories/roles';
+import type { Role } from '../../core/access';
 import { findUserCredentials, insertUser, organizationOfAccount, updateUser } from '../../db/repositories/users';
 import type { AccessInvalidator } from '../auth/access-cache';
 import { assertPasswordAcceptable, hashPassword, type PasswordPolicy } from '../auth/passwords';
@@ -107,7 +108,7 @@ export class InvitationService {
     return !(await hasAnyMembership(trx, found.user.id));
   }
 
-  private async newInvitedUser(trx: Transaction, scope: AccountScope, input: InviteInput, username: string, role: RoleRecord, leftOverId?: number): Promise<number> {
+  private async newInvitedUser(trx: Transaction, scope: AccountScope, input: InviteInput, username: string, role: Role, leftOverId?: number): Promise<number> {
     const createdInOrganizationId = await organizationOfAccount(trx, scope.accountId);
     let userId = leftOverId;
     if (userId === undefined) {

@@ -3,11 +3,12 @@
 import { roleAssignableIn, type TierVerdict } from '../../core/access';
 import type { Queryable } from '../../db/connection';
 import { findAccount } from '../../db/repositories/accounts';
-import { findRoleForAccount, type RoleRecord } from '../../db/repositories/roles';
+import { findRoleForAccount } from '../../db/repositories/roles';
+import type { Role } from '../../core/access';
 import { userErrors } from './errors';
 
 /** A role offered in this account and assignable at its kind of account. */
-export async function assignableRole(db: Queryable, accountId: number, roleId: number): Promise<RoleRecord> {
+export async function assignableRole(db: Queryable, accountId: number, roleId: number): Promise<Role> {
   const [role, account] = await Promise.all([findRoleForAccount(db, roleId, accountId), findAccount(db, accountId)]);
   if (!role || !account) throw userErrors.roleNotFound(roleId);
   if (!roleAssignableIn(role, account.kind)) throw userErrors.roleNotAssignableHere(role, account.kind);

@@ -2,10 +2,6 @@
 import { PRESETS, type Permission, type Role, type RoleType } from '../../core/access';
 import type { Queryable } from '../connection';
 
-/** @deprecated the role is core/access.ts's Role; this name stays until the users, bulk and invitations
- *  services import Role (issue 8). */
-export type RoleRecord = Role;
-
 interface RoleRow {
   id: number | string;
   account_id: number | string | null;
