@@ -56,6 +56,12 @@ export class ConfigSync {
       case 'trunks':
         void this.applyPjsipChange(event);
         return;
+      case 'routing':
+        // Nothing for Asterisk: the next call of the account reads its routing afresh (applied on receipt).
+        this.deps.directory.invalidateAccount(event.accountId);
+        this.deps.logger.info('routing refreshed', { changeId: event.id, accountId: event.accountId });
+        void this.acknowledge({ ids: [event.id], kind: event.kind, appliedAt: new Date().toISOString() });
+        return;
     }
   }
 

@@ -7,6 +7,10 @@ import { isDatabaseUnavailable, type Database } from '../../db/connection';
 import { findRingTargets, type RingTarget } from '../../db/repositories/devices';
 import { registeredEndpoints } from '../../db/repositories/pjsip';
 import { findInboundRoute } from '../../db/repositories/trunks';
+import {
+  findExtensionOwner, findRingGroupRouting, findTrunkNumberRoute, findUserRouting, setRingGroupNextPosition,
+  type ExtensionOwner, type RingGroupRouting, type TrunkNumberRoute, type UserRouting,
+} from '../../db/repositories/routing';
 import { errorDetails, type Logger } from '../../core/logger';
 import { LastKnown } from './last-known';
 
@@ -20,6 +24,11 @@ type InboundRoute = { accountId: number; extension: string | null } | undefined;
 export class RoutingDirectory {
   private readonly ringTargetsByExtension = new LastKnown<RingTarget[]>(TTL_MS, MAX_ENTRIES);
   private readonly inboundRoutes = new LastKnown<InboundRoute>(TTL_MS, MAX_ENTRIES);
+  // The routing plan (issue 9): keyed `${accountId}:...` so one account's change event marks all of them stale.
+  private readonly extensionOwners = new LastKnown<ExtensionOwner | undefined>(TTL_MS, MAX_ENTRIES);
+  private readonly users = new LastKnown<UserRouting | undefined>(TTL_MS, MAX_ENTRIES);
+  private readonly ringGroups = new LastKnown<RingGroupRouting | undefined>(TTL_MS, MAX_ENTRIES);
+  private readonly trunkNumberRoutes = new LastKnown<TrunkNumberRoute | undefined>(TTL_MS, MAX_ENTRIES);
 
   constructor(private readonly db: Database, private readonly logger?: Logger) {}
 
@@ -50,14 +59,56 @@ export class RoutingDirectory {
     });
   }
 
+  /** Who owns an extension of the account's plan (a user, a ring group, ...). */
+  extensionOwner(accountId: number, extension: string): Promise<ExtensionOwner | undefined> {
+    return this.extensionOwners.get(`${accountId}:${extension}`, () => findExtensionOwner(this.db, accountId, extension), {
+      onFallback: (error) => this.fromMemory('extension owner', { accountId, extension }, error),
+    });
+  }
+
+  /** A user's call settings, forwarding and devices in an account (registrations are read apart, fresh). */
+  user(accountId: number, userId: number): Promise<UserRouting | undefined> {
+    return this.users.get(`${accountId}:${userId}`, () => findUserRouting(this.db, accountId, userId), {
+      onFallback: (error) => this.fromMemory('user routing', { accountId, userId }, error),
+    });
+  }
+
+  ringGroup(accountId: number, ringGroupId: number): Promise<RingGroupRouting | undefined> {
+    return this.ringGroups.get(`${accountId}:${ringGroupId}`, () => findRingGroupRouting(this.db, accountId, ringGroupId), {
+      onFallback: (error) => this.fromMemory('ring group', { accountId, ringGroupId }, error),
+    });
+  }
+
+  /** Round robin's memory moves on each answer: kept in memory at once (the next call starts there without a
+   *  read) and written behind; a failed write only costs the memory if the app restarts before the next one. */
+  rememberNextPosition(accountId: number, group: RingGroupRouting, nextPosition: number): void {
+    group.nextPosition = nextPosition;
+    setRingGroupNextPosition(this.db, group.id, nextPosition).catch((error: unknown) => {
+      this.logger?.warn('ring group position not saved', { accountId, ringGroupId: group.id, error: errorDetails(error).message });
+    });
+  }
+
+  /** A provider's number: its account and route. Read fresh like inboundRoute (a stale one misroutes). */
+  trunkNumberRoute(trunkEndpoint: string, number: string): Promise<TrunkNumberRoute | undefined> {
+    return this.trunkNumberRoutes.get(`${trunkEndpoint}:${number}`, () => findTrunkNumberRoute(this.db, trunkEndpoint, number), {
+      alwaysRead: true,
+      onFallback: (error) => this.fromMemory('trunk number route', { trunk: trunkEndpoint, number }, error),
+    });
+  }
+
   invalidateAccount(accountId: number): void {
     const prefix = `${accountId}:`;
-    this.ringTargetsByExtension.staleWhere((key) => key.startsWith(prefix));
+    const matches = (key: string): boolean => key.startsWith(prefix);
+    for (const cache of this.accountCaches()) cache.staleWhere(matches);
   }
 
   /** After change events may have been missed: everything is read afresh (and kept as the fallback). */
   invalidateAll(): void {
-    this.ringTargetsByExtension.staleWhere(() => true);
+    for (const cache of this.accountCaches()) cache.staleWhere(() => true);
+  }
+
+  private accountCaches(): LastKnown<unknown>[] {
+    return [this.ringTargetsByExtension, this.extensionOwners, this.users, this.ringGroups] as LastKnown<unknown>[];
   }
 
   private fromMemory(what: string, meta: Record<string, unknown>, error: unknown): void {

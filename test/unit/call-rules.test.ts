@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { dialStatusForCause, outcomeForFailedLegs } from '../../ari-app/flows/internal-call';
+import { dialStatusForCause, outcomeForFailedLegs } from '../../ari-app/flows/ringer';
 import { CallRegistry } from '../../ari-app/calls/registry';
 
 describe('internal call outcome rules', () => {
