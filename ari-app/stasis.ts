@@ -4,8 +4,8 @@ import type { CallEvent, StasisStartEvent } from '../core/ari/events';
 import { eventChannelId } from '../core/ari/events';
 import { errorDetails } from '../core/logger';
 import type { FlowDeps } from './flows/call';
-import { InternalCall } from './flows/internal-call';
-import { startDial } from './flows/dial';
+import { routeInternal, startDial } from './flows/dial';
+import { RoutedCall } from './flows/routed-call';
 import type { OutboundServices } from './flows/outbound-services';
 import { recordRefusal } from './calls/records';
 
@@ -44,13 +44,11 @@ export class StasisDispatcher {
     if (!Number.isSafeInteger(accountId) || accountId <= 0) return this.refuse(channel.id, 'failure', log, 'bad Stasis arguments', args);
     log.info('call entered Stasis', { flow, accountId, args, caller: channel.caller.number, name: channel.name });
     switch (flow) {
-      // The catch-all rows (Stasis(dial, account, EXTEN)) ring extensions as 'internal' rows did, until the dial
-      // flow (issue 9, section 3) takes them over.
-      case 'dial':
+      // Rows written before the catch-all 'dial' rows: an extension of the account, routed like the dial flow's.
       case 'internal': {
         const [extension] = ids;
         if (!extension) return this.refuse(channel.id, 'failure', log, 'internal call without an extension', args);
-        await new InternalCall(this.deps, channel, accountId, extension).start();
+        await routeInternal(this.deps, channel, accountId, extension);
         return;
       }
       default:
@@ -58,28 +56,31 @@ export class StasisDispatcher {
     }
   }
 
-  /** A call from a provider's trunk to one of its numbers: it rings the number's extension in its account.
-   *  A number the trunk does not carry, or one not assigned to an account, is not in service (404). */
+  /** A call from a provider's trunk to one of its numbers: it goes to the number's route (a destination) in its
+   *  account. A number the trunk does not carry, or one not assigned to an account, is not in service (404). */
   private async startInbound(channel: StasisStartEvent['channel'], trunkEndpoint: string | undefined, dialed: string | undefined, log: FlowDeps['logger']): Promise<void> {
     if (!trunkEndpoint || !dialed) return this.refuse(channel.id, 'failure', log, 'inbound call without trunk or number');
     const number = dialed.startsWith('+') ? dialed : `+${dialed}`;
-    const route = await this.deps.directory.inboundRoute(trunkEndpoint, number).catch((error: unknown) => {
+    const route = await this.deps.directory.trunkNumberRoute(trunkEndpoint, number).catch((error: unknown) => {
       log.error('inbound route lookup failed', { error: errorDetails(error) });
       return null;
     });
     // 503: the provider may retry or route the call elsewhere.
     if (route === null) return this.refuse(channel.id, 'congestion', log, 'inbound route unavailable');
-    log.info('inbound call from trunk', { trunk: trunkEndpoint, number, accountId: route?.accountId, extension: route?.extension });
+    log.info('inbound call from trunk', { trunk: trunkEndpoint, number, accountId: route?.accountId, destination: route?.destination });
     const trunk = trunkEndpoint.replace(/^trunk-/, '');
-    if (route && !route.extension) {
+    if (route && !route.destination && !route.extension) {
       // The account's number leads nowhere: its admins see the refused call.
       recordRefusal(this.deps.recorder, {
         accountId: route.accountId, direction: 'inbound', channelId: channel.id, from: { number: channel.caller.number, name: channel.caller.name },
         to: number, did: number, trunk, path: [{ type: 'number', number }],
       }, 'refused', 'number has no destination');
     }
-    if (!route?.extension) return this.refuse(channel.id, 'unallocated', log, 'number not in service', [trunkEndpoint, number]);
-    await new InternalCall(this.deps, channel, route.accountId, route.extension, { did: number, trunk }).start();
+    if (!route?.destination && !route?.extension) return this.refuse(channel.id, 'unallocated', log, 'number not in service', [trunkEndpoint, number]);
+    const entry = { to: number, path: [{ type: 'number' as const, number }], inbound: { did: number, trunk } };
+    const call = new RoutedCall(this.deps, channel, route.accountId, entry);
+    // A number whose route is still only an extension (set by a trunk file before destinations) goes to its owner.
+    await (route.destination ? call.startAt(route.destination) : call.startAtExtension(route.extension as string));
   }
 
   /** A device dialed something (the account context's catch-all rows): flows/dial.ts classifies it. */
