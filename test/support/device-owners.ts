@@ -6,6 +6,7 @@ import type { Config } from '../../core/config';
 import type { Logger } from '../../core/logger';
 import { generateIdentifier } from '../../core/secrets';
 import type { Database } from '../../db/connection';
+import { findAccount } from '../../db/repositories/accounts';
 import { findExtensionOwner } from '../../db/repositories/extensions';
 import { findPresetRole } from '../../db/repositories/roles';
 import type { ChangeNotifier } from '../../admin-api/notifier';
@@ -37,12 +38,14 @@ export class FixtureUsers {
     this.users = new UserService(db, notifier, { userAccessChanged: async () => undefined }, config.passwordPolicy);
   }
 
-  /** A new Agent of the account, with the extension if given; returns the user's id. */
+  /** A new user of the account (its lowest preset role: Agent, or Admin / Reseller Admin where Agents cannot be
+   *  held), with the extension if given; returns the user's id. */
   async create(accountId: number, fields: { fullName: string; extension?: string; username?: string }): Promise<number> {
     const username = fields.username ?? generateIdentifier(`u${fields.extension ?? ''}-`).toLowerCase();
-    const agent = await findPresetRole(this.db, 'agent');
+    const kind = (await findAccount(this.db, accountId))?.kind;
+    const role = await findPresetRole(this.db, kind === 'reseller' ? 'reseller_admin' : kind === 'organization' ? 'admin' : 'agent');
     const { user } = await this.users.create(fixtureScope(accountId, this.log), {
-      username, fullName: fields.fullName, email: `${username}@example.test`, roleId: agent.id, ...(fields.extension ? { extension: fields.extension } : {}),
+      username, fullName: fields.fullName, email: `${username}@example.test`, roleId: role.id, ...(fields.extension ? { extension: fields.extension } : {}),
     });
     return Number(user.id);
   }
@@ -62,6 +65,8 @@ export class FixtureUsers {
 
   /** The user a fixture device goes to (see FixtureDeviceInput). */
   async ownerFor(accountId: number, input: FixtureDeviceInput): Promise<number> {
+    // No account, no user to make: the device service answers for the missing account (404 ACCOUNT_NOT_FOUND).
+    if (!(await findAccount(this.db, accountId))) return input.userId ?? 0;
     if (input.userId === undefined) return input.extension ? this.holderOf(accountId, input.extension, input.label) : this.create(accountId, { fullName: input.label });
     if (input.extension) await this.update(accountId, input.userId, { extension: input.extension });
     return input.userId;

@@ -45,7 +45,7 @@ describe('request validation', () => {
 
   it('given bad fields, when validated, then a 400 lists every field by path', () => {
     try {
-      validate({ extension: '0123', kind: 'fax', surprise: 1 });
+      validate({ userId: 'x', kind: 'fax', surprise: 1 });
       expect.fail('accepted bad input');
     } catch (error) {
       expect(error).to.be.instanceOf(ApiError);
@@ -53,7 +53,7 @@ describe('request validation', () => {
       expect(apiError.status).to.equal(400);
       expect(apiError.code).to.equal('VALIDATION_FAILED');
       const paths = (apiError.details.fields as { path: string }[]).map((field) => field.path);
-      expect(paths).to.include.members(['/extension', '/kind', '/label', '/surprise']);
+      expect(paths).to.include.members(['/userId', '/kind', '/label', '/surprise']);
     }
   });
 });

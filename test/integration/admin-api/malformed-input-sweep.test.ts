@@ -41,7 +41,7 @@ describe('malformed-input sweep over every route', function () {
     ids.roleId = String(role.body.id);
     const group = await org.api.post(`/v1/accounts/${sub.body.id}/groups`, { name: 'Sweep Team', memberIds: [agent.id] });
     ids.groupId = String(group.body.id);
-    const device = await org.api.post(`/v1/accounts/${sub.body.id}/devices`, { extension: '2201', label: 'Sweep desk', kind: 'desk_phone', userId: agent.id });
+    const device = await org.api.post(`/v1/accounts/${sub.body.id}/devices`, { label: 'Sweep desk', kind: 'desk_phone', userId: agent.id });
     ids.deviceId = String(device.body.id);
     const key = await org.api.post('/v1/me/api-keys', { name: 'Sweep key' });
     ids.keyId = String(key.body.id);

@@ -77,7 +77,9 @@ describe('strict input at the API edge', function () {
   it('given control characters in a full name or a device label, when saved, then 400 and the Asterisk rows stay loadable', async () => {
     expectStatus(await org.api.patch(`/v1/accounts/${org.accountId}/users/${agent.id}`, { fullName: 'Eve\u0000' }), 400, 'TEXT_NOT_ALLOWED');
     expectStatus(await org.api.patch(`/v1/accounts/${org.accountId}/users/${agent.id}`, { fullName: 'Eve\nNewline' }), 400, 'VALIDATION_FAILED');
-    const device = await org.api.post(`/v1/accounts/${org.accountId}/devices`, { extension: '2301', label: 'Desk "A" <b> \\ c', kind: 'desk_phone' });
+    // A device presents its user's name (issue 9): quotes, brackets and backslashes of the name are dropped.
+    expectStatus(await org.api.patch(`/v1/accounts/${org.accountId}/users/${agent.id}`, { fullName: 'Desk "A" <b> \\ c', extension: '2301' }), 200);
+    const device = await org.api.post(`/v1/accounts/${org.accountId}/devices`, { label: 'Desk "A" <b> \\ c', kind: 'desk_phone', userId: agent.id });
     expectStatus(device, 201);
     expectStatus(await org.api.patch(`/v1/accounts/${org.accountId}/devices/${device.body.id}`, { label: 'Tab\there' }), 400, 'VALIDATION_FAILED');
     const row = await api.db('ps_endpoints').where({ id: device.body.sipUsername ?? device.body.username }).first('callerid');

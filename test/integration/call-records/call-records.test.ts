@@ -57,7 +57,8 @@ describe('call records of real calls (SIPp through Asterisk into the ARI app)', 
     await startApp();
     for (const [name, extension] of [['alice', '401'], ['bob', '402'], ['carol', '403']] as const) {
       users[name] = await addUser(f.org.api, f.subaccountId, 'agent');
-      const created = await f.org.api.post(`/v1/accounts/${f.subaccountId}/devices`, { extension, label: `${name} desk`, kind: 'desk_phone', userId: users[name]!.id });
+      expectStatus(await f.org.api.patch(`/v1/accounts/${f.subaccountId}/users/${users[name]!.id}`, { extension }), 200);
+      const created = await f.org.api.post(`/v1/accounts/${f.subaccountId}/devices`, { label: `${name} desk`, kind: 'desk_phone', userId: users[name]!.id });
       expectStatus(created, 201);
       phones[name] = { device: created.body, uasPort: await freeUdpPort(), rtp: new RtpPeer(await freeRtpPort()) };
       await phones[name]!.rtp.start();

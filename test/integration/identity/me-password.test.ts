@@ -81,7 +81,8 @@ describe('changing your password and leaving an account end the access you had (
     const role = { id: held.roleId!, name: held.roleName, rank: held.rank, permissions: held.permissions, reachesDescendants: held.reachesDescendants };
     await insertMemberships(f.api.db, [{ userId: agent.id, accountId: second.body.id, role, status: 'active' }]);
     const device = async (accountId: number, extension: string): Promise<number> => {
-      const created = await f.org.api.post(`/v1/accounts/${accountId}/devices`, { extension, label: `Desk ${extension}`, kind: 'desk_phone', userId: agent.id });
+      expectStatus(await f.org.api.patch(`/v1/accounts/${accountId}/users/${agent.id}`, { extension }), 200);
+      const created = await f.org.api.post(`/v1/accounts/${accountId}/devices`, { label: `Desk ${extension}`, kind: 'desk_phone', userId: agent.id });
       expectStatus(created, 201);
       return created.body.id;
     };

@@ -88,7 +88,10 @@ describe('trunks: files, API, registration and inbound calls (SIPp as the provid
   let operator: Awaited<ReturnType<typeof addUser>>;
 
   before(async () => {
-    const created = await f.org.api.post(`/v1/accounts/${f.subaccountId}/devices`, { extension: '201', label: 'Sales desk', kind: 'desk_phone' });
+    // Extension 201 is a user's; the desk phone is theirs and rings when 201 is called.
+    const sales = await addUser(f.org.api, f.subaccountId, 'agent');
+    expectStatus(await f.org.api.patch(`/v1/accounts/${f.subaccountId}/users/${sales.id}`, { extension: '201' }), 200);
+    const created = await f.org.api.post(`/v1/accounts/${f.subaccountId}/devices`, { label: 'Sales desk', kind: 'desk_phone', userId: sales.id });
     expectStatus(created, 201);
     phone = { device: created.body, uasPort: await freeUdpPort(), rtp: new RtpPeer(await freeRtpPort()) };
     await phone.rtp.start();
