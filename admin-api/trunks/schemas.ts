@@ -4,6 +4,7 @@
 import { Type, TypeGuard, type Static, type TObject, type TProperties, type TSchema } from '@sinclair/typebox';
 import { CODECS, type SecretSource } from '../../db/repositories/trunk-rows';
 import { EXTENSION_PATTERN } from '../devices/schemas';
+import { destinationSchema } from '../destinations/schemas';
 
 export const TRUNK_NAME_PATTERN = '^[a-z0-9][a-z0-9-]{0,30}$';
 export const E164_PATTERN = '^\\+[1-9][0-9]{6,14}$';
@@ -41,6 +42,8 @@ function definitionSchema<C extends TSchema, F extends TProperties>(credentials:
       number: Type.String({ pattern: E164_PATTERN }),
       account: Type.Optional(Type.Integer({ minimum: 1 })),
       extension: Type.Optional(Type.String({ pattern: EXTENSION_PATTERN })),
+      // Where calls to the number go (a user, a ring group, an external number, ...), instead of an extension.
+      destination: Type.Optional(destinationSchema),
     }, { additionalProperties: false }), { maxItems: 10000, default: [] }),
   }, {
     additionalProperties: false,

@@ -14,10 +14,12 @@ import {
   deleteTrunk, findTrunk, listTrunks, missingAccountIds, numbersOnOtherTrunks, readTrunkState, writeTrunk, type TrunkRecord, type TrunkState,
 } from '../../db/repositories/trunks';
 import { authPassword } from '../../db/repositories/pjsip';
+import { deleteOrphanTrunkNumberRoutes } from '../../db/repositories/destinations';
 import type { FieldProblem } from '../http/errors';
 import type { ChangeNotifier } from '../notifier';
 import type { PublicScope } from '../scope';
 import { addressProblems } from './address-policy';
+import { TrunkNumberRoutes } from './number-routes';
 import { trunkErrors } from './errors';
 import { TRUNK_NAME_PATTERN, type ApiTrunkDefinition } from './schemas';
 
@@ -92,6 +94,9 @@ function ownershipError(existing: TrunkRecord | undefined, source: TrunkSource):
 }
 
 export class TrunkService {
+  /** Numbers route to destinations (issue 9): checked, resolved and stored beside the trunk's rows. */
+  private readonly routes = new TrunkNumberRoutes();
+
   constructor(private readonly db: Database, private readonly notifier: ChangeNotifier) {}
 
   /** Every trunk, in one query. */
@@ -121,8 +126,8 @@ export class TrunkService {
 
   async plan(_scope: PublicScope, write: TrunkWrite): Promise<TrunkPlan> {
     const existing = await findTrunk(this.db, write.name);
-    const current = existing ? await readTrunkState(this.db, existing) : undefined;
-    const changes = diffTrunkState(current, desiredState(write));
+    const current = existing ? await this.routes.withStored(this.db, existing.id, await readTrunkState(this.db, existing)) : undefined;
+    const changes = diffTrunkState(current, await this.routes.resolve(this.db, desiredState(write)));
     return { name: write.name, action: !existing ? 'create' : changes.length > 0 ? 'update' : 'unchanged', changes };
   }
 
@@ -149,16 +154,18 @@ export class TrunkService {
       const existing = await findTrunk(trx, write.name);
       const lost = ownershipError(existing, write.source);
       if (lost) throw lost;
-      const current = existing ? await readTrunkState(trx, existing) : undefined;
-      const desired = desiredState(resolved);
+      const current = existing ? await this.routes.withStored(trx, existing.id, await readTrunkState(trx, existing)) : undefined;
+      const desired = await this.routes.resolve(trx, desiredState(resolved));
       const changes = diffTrunkState(current, desired);
-      if (existing && changes.length === 0) return { name: write.name, action: 'unchanged' as const, changes, registrationChanged: false };
+      if (existing && changes.length === 0) return { name: write.name, action: 'unchanged' as const, changes, registrationChanged: false, accounts: [] };
       const id = await writeTrunk(trx, { name: write.name, source: write.source, definition: write.definition, rows: desired.rows, accounts: desired.accounts, numbers: desired.numbers });
+      await this.routes.write(trx, id, desired.numbers);
       await scope.audit(trx, { accountId: null, action: existing ? 'trunk.update' : 'trunk.create', entity: 'trunk', entityId: id, before: existing?.definition, after: write.definition });
       const registrationChanged = !isDeepStrictEqual(current?.rows.ps_registrations, desired.rows.ps_registrations);
-      return { name: write.name, action: existing ? 'update' as const : 'create' as const, changes, registrationChanged };
+      return { name: write.name, action: existing ? 'update' as const : 'create' as const, changes, registrationChanged, accounts: [...new Set([...(current?.accounts ?? []), ...desired.accounts])] };
     });
     if (plan.action !== 'unchanged') await this.notifier.trunksChanged([trunkObjectId(write.name)], plan.registrationChanged);
+    for (const accountId of plan.accounts) await this.notifier.routingChanged(accountId);
     return { name: plan.name, action: plan.action, changes: plan.changes };
   }
 
@@ -172,10 +179,12 @@ export class TrunkService {
       if (owner) throw owner;
       const state = await readTrunkState(trx, existing);
       await deleteTrunk(trx, name);
+      await deleteOrphanTrunkNumberRoutes(trx);
       await scope.audit(trx, { accountId: null, action: 'trunk.delete', entity: 'trunk', entityId: existing.id, before: existing.definition });
       return state;
     });
     await this.notifier.trunksChanged([trunkObjectId(name)], removed.rows.ps_registrations !== undefined);
+    for (const accountId of removed.accounts) await this.notifier.routingChanged(accountId);
   }
 
   /** An edit that sends credentials without a password keeps the trunk's current one; a new trunk needs one. */
@@ -203,6 +212,7 @@ export class TrunkService {
     });
     const taken = await numbersOnOtherTrunks(db, name, definition.numbers.map((entry) => entry.number));
     for (const { number, trunk } of taken) problems.push({ path: `/numbers/${seen.get(number)}/number`, message: `${number} is carried by trunk ${trunk}` });
+    problems.push(...(await this.routes.problems(db, definition)));
     return problems;
   }
 }

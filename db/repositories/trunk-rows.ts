@@ -2,6 +2,7 @@
 // provider's address), auth (when the provider authenticates us), registration (when we register with it)
 // and identify (the addresses its calls come from). A pure function: both the file and the API path use it.
 import type { EndpointMediaPolicy } from '../../core/config';
+import type { Destination } from '../../core/destinations';
 import { mediaOptions } from './endpoint-media';
 
 export const CODECS = ['ulaw', 'alaw', 'g722', 'gsm', 'opus'] as const;
@@ -13,8 +14,11 @@ export interface TrunkNumber {
   number: string;
   /** Unset: the number is in the provider's pool, and calls to it are refused as not in service. */
   account?: number;
-  /** The extension a call to the number rings, in the number's account. */
+  /** The extension a call to the number rings, in the number's account (resolved to its owner's destination
+   *  when the trunk is written). */
   extension?: string;
+  /** Where a call to the number goes, in the number's account (instead of `extension`). */
+  destination?: Destination;
 }
 
 export interface FileCredentials {
