@@ -79,6 +79,7 @@ export class UserService {
       await scope.audit(trx, { action: 'user.create', entity: 'user', entityId: userId, after: publicUser(member) });
       return member;
     });
+    if (input.extension !== undefined) await this.notifier.routingChanged(scope.accountId);
     return { user: publicUser(created), ...(generated ? { password: generated } : {}) };
   }
 
@@ -102,6 +103,7 @@ export class UserService {
     });
     await this.access.userAccessChanged([userId]);
     await publishCallerIdChanges(this.notifier, callerIds);
+    if (extension !== undefined) await this.notifier.routingChanged(scope.accountId);
     return updated;
   }
 
@@ -147,6 +149,8 @@ export class UserService {
     });
     await this.access.userAccessChanged([userId]);
     if (disabled.length > 0) await this.notifier.devicesChanged(scope.accountId, disabled.map((device) => device.endpointId));
+    // Their extension was freed and their routing here released.
+    await this.notifier.routingChanged(scope.accountId);
   }
 
   /** Removing a user that forwarding, a ring group or a trunk number points at is refused with 409
