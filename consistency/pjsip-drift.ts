@@ -43,6 +43,15 @@ export function sameOptionValue(database: string, asterisk: string): boolean {
   return truthA !== undefined && truthA === truth(b);
 }
 
+/** A caller ID as Asterisk shows it (ast_callerid_merge): `"Name" <number>` in full, but only the name, or only
+ *  the number, when the other part is empty (a device whose user has no extension presents `"Name" <>`). */
+export function shownCallerId(value: string): string {
+  const parts = /^(?:"(.*)")?\s*<(.*)>$/.exec(value.trim());
+  if (!parts) return value;
+  const [, name = '', number = ''] = parts;
+  return name && number ? value.trim() : name || number;
+}
+
 /** "opus,ulaw" (a row) and "(opus|ulaw)" (AMI) both as ["opus", "ulaw"]: order is the preference. */
 export function codecList(value: string): string[] {
   return value.replace(/[()]/g, '').split(/[,|]/).map((codec) => codec.trim().toLowerCase()).filter(Boolean);
@@ -61,7 +70,8 @@ function optionDifferences(type: CachedType, id: string, row: RealtimeRow, field
   for (const [column, value] of Object.entries(row)) {
     const name = amiFieldName(column);
     if (SPECIAL_COLUMNS[type].has(column) || fields[name] === undefined) continue;
-    const expected = value ?? (EMPTY_WHEN_NULL[type].has(column) ? '' : undefined);
+    const stated = value ?? (EMPTY_WHEN_NULL[type].has(column) ? '' : undefined);
+    const expected = column === 'callerid' && stated ? shownCallerId(stated) : stated;
     if (expected !== undefined && !sameOptionValue(expected, fields[name])) differences.push(mismatch(type, id, column, expected, fields[name]));
   }
   return differences;
