@@ -12,7 +12,7 @@ export function deviceRoutes(devices: DeviceService): RouteSpec[] {
       handler: async (ctx, { ids }) => ({ body: { devices: await devices.list(accountOf(ctx), { userId: ids.userId }) } }),
     }),
     defineRoute({
-      method: 'post', path: '/v1/accounts/:accountId/devices', tag: 'devices', summary: 'Provision a desk phone, softphone or WebRTC phone on an extension; returns its SIP settings with a generated password', access: manage, successStatus: 201,
+      method: 'post', path: '/v1/accounts/:accountId/devices', tag: 'devices', summary: "Provision a desk phone, softphone or WebRTC phone for a user (it rings on the user's extension); returns its SIP settings with a generated password", access: manage, successStatus: 201,
       body: createDeviceSchema,
       handler: async (ctx, { body }) => ({ body: await devices.create(accountOf(ctx), body) }),
     }),

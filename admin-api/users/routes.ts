@@ -11,7 +11,7 @@ export function userRoutes(users: UserService): RouteSpec[] {
       handler: async (ctx, { ids, query }) => ({ body: { users: await users.list(accountOf(ctx), { groupId: ids.groupId, status: query.status }) } }),
     }),
     defineRoute({
-      method: 'post', path: '/v1/accounts/:accountId/users', tag: 'users', summary: 'Add a user with a role at your tier or below; a generated password is returned once', access: { kind: 'account', permission: 'users.manage' }, successStatus: 201,
+      method: 'post', path: '/v1/accounts/:accountId/users', tag: 'users', summary: 'Add a user with a role at your tier or below, optionally with an extension; a generated password is returned once', access: { kind: 'account', permission: 'users.manage' }, successStatus: 201,
       body: createUserSchema,
       handler: async (ctx, { body }) => ({ body: await users.create(accountOf(ctx), body) }),
     }),
@@ -20,7 +20,7 @@ export function userRoutes(users: UserService): RouteSpec[] {
       handler: async (ctx, { id }) => ({ body: await users.get(accountOf(ctx), id('userId')) }),
     }),
     defineRoute({
-      method: 'patch', path: '/v1/accounts/:accountId/users/:userId', tag: 'users', summary: "Edit a user's profile (yourself, or users below you)", access: { kind: 'account', permission: 'users.manage' },
+      method: 'patch', path: '/v1/accounts/:accountId/users/:userId', tag: 'users', summary: "Edit a user's profile (yourself, or users below you) or their extension in this account (null frees it)", access: { kind: 'account', permission: 'users.manage' },
       body: updateUserSchema,
       handler: async (ctx, { body, id }) => ({ body: await users.update(accountOf(ctx), id('userId'), body) }),
     }),
