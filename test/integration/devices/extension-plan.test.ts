@@ -47,6 +47,16 @@ describe('extension plan: users own extensions, devices ring on their user\'s (a
     expectStatus(await f.org.api.patch(users(`/${bob.body.user.id}`), { extension: '0401' }), 400, 'VALIDATION_FAILED');
   });
 
+  it('given two admins giving one extension to two users at once, then one gets it and the other 409 naming the winner', async () => {
+    const [first, second] = await Promise.all([createUser('Race One'), createUser('Race Two')]);
+    const answers = await Promise.all([first, second].map((user) => f.org.api.patch(users(`/${user.body.user.id}`), { extension: '491' })));
+    expect(answers.map((answer) => answer.status).sort()).to.deep.equal([200, 409]);
+    const winner = answers.find((answer) => answer.status === 200)!.body;
+    const loser = answers.find((answer) => answer.status === 409)!.body;
+    expect(loser.error).to.deep.include({ code: 'EXTENSION_TAKEN' });
+    expect(loser.error.details.owner).to.deep.equal({ type: 'user', id: winner.id, name: winner.fullName });
+  });
+
   it('given a user with devices, when renamed or given another extension, then every device presents the new name and extension, and device views show it', async () => {
     const agent = await addUser(f.org.api, f.subaccountId, 'agent');
     expectStatus(await f.org.api.patch(users(`/${agent.id}`), { extension: '411' }), 200);
