@@ -132,7 +132,6 @@ export class UserService {
       if (target.membership.status === 'deactivated') throw userErrors.alreadyRemoved();
       const topTierHolders = await countActiveWithRoleRank(trx, scope.accountId, RANK.organizationOwner);
       assertVerdict(mayRemove({ ...actor, topTier: isTopTier(actor) }, { ...target.membership, topTier: isTopTier(target.membership) }, topTierHolders));
-      await this.assertNothingRoutesTo(trx, scope.accountId, userId);
       const extensionFreed = await freeExtension(trx, scope.accountId, { type: 'user', id: userId });
       await setMembershipStatus(trx, { userId, accountIds: [scope.accountId] }, 'deactivated');
       if (isTopTier(target.membership)) await this.settleSubaccounts(trx, scope, target.membership, decision);
@@ -151,13 +150,6 @@ export class UserService {
     if (disabled.length > 0) await this.notifier.devicesChanged(scope.accountId, disabled.map((device) => device.endpointId));
     // Their extension was freed and their routing here released.
     await this.notifier.routingChanged(scope.accountId);
-  }
-
-  /** Removing a user that forwarding, a ring group or a trunk number points at is refused with 409
-   *  DESTINATION_IN_USE naming each referrer: the destinations service's assertNotReferenced(trx, accountId,
-   *  { type: 'user', userId }) belongs here (issue 9, routing), before the extension is freed. */
-  private async assertNothingRoutesTo(_trx: Transaction, _accountId: number, _userId: number): Promise<void> {
-    // Nothing routes to users yet: destinations arrive with the routing API.
   }
 
   /** An Organization Owner removed from the organization: deactivated on every subaccount too, or left there

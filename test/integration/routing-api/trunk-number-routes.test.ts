@@ -70,7 +70,7 @@ describe('routing API: trunk numbers route to destinations', function () {
     const name = uniqueName('rtf').slice(0, 30);
     await putTrunk(f.trunks, {
       name, source: 'file', password: undefined,
-      definition: { ...base([f.accountId], [{ number, account: f.accountId, extension: '381' }]), port: 5060, transport: 'udp', register: false, codecs: ['ulaw'] },
+      definition: { ...base([f.accountId], []), numbers: [{ number, account: f.accountId, extension: '381' }], port: 5060, transport: 'udp', register: false, codecs: ['ulaw'] },
     });
     f.madeTrunks.push(name);
     const route = await f.api.db('destinations as d').join('trunk_numbers as n', 'n.id', 'd.owner_id')
