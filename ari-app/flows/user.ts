@@ -16,7 +16,7 @@ export type UserDecision =
   | { kind: 'end'; outcome: CallerOutcome; reason: string };
 
 /** Who is rung: a user of the plan, or (until every device has a user) the devices of a bare extension. */
-export type RingSubject = Pick<UserRouting, 'settings' | 'forwards' | 'endpointIds'> & { userId?: number };
+export type RingSubject = Pick<UserRouting, 'settings' | 'forwards' | 'endpointIds'> & { userId?: number; extension?: string | null };
 
 /** Before any device rings. `others`: the user's devices except the calling one; `registered`: of those. */
 export function beforeRinging(subject: Pick<RingSubject, 'settings' | 'forwards' | 'endpointIds'>, others: number, registered: number): UserDecision {
@@ -81,7 +81,9 @@ export async function ringSubject(call: RoutedCallView, subject: RingSubject): P
   const seconds = subject.settings?.noAnswerSeconds ?? call.deps.ringTimeoutSeconds;
   call.log.info('ringing', { userId: subject.userId, devices: registered.length, seconds });
   const result = await call.ring(deviceLegs(registered, subject.userId, seconds, call.callerIdVariables(null)));
-  if (result.kind === 'answered') return { kind: 'answered', legId: result.legId, by: { legId: result.legId, userId: subject.userId } };
+  if (result.kind === 'answered') {
+    return { kind: 'answered', legId: result.legId, by: { legId: result.legId, userId: subject.userId, number: subject.extension ?? undefined } };
+  }
   return decisionResult(afterRinging(subject.forwards, result.statuses));
 }
 

@@ -18,6 +18,8 @@ export interface ExtensionOwner {
 export interface UserRouting {
   userId: number;
   fullName: string;
+  /** The user's extension in the account's plan, if they hold one (what a call answered by them shows). */
+  extension: string | null;
   /** Null when the user has no call_settings row in the account: the app's default ring time applies. */
   settings: { dnd: boolean; noAnswerSeconds: number } | null;
   forwards: Partial<Record<ForwardCondition, Destination>>;
@@ -67,12 +69,15 @@ export async function findExtensionOwner(db: Queryable, accountId: number, exten
 
 /** A user as a call to them needs it; undefined when the user is not a member of the account. */
 export async function findUserRouting(db: Queryable, accountId: number, userId: number): Promise<UserRouting | undefined> {
-  const [user, settings, destinations, devices] = await Promise.all([
+  const [user, settings, destinations, devices, extension] = await Promise.all([
+    // Only an active member is routed to: a user removed from the account is no one to ring there.
     db('users').join('memberships', 'memberships.user_id', 'users.id')
-      .where({ 'users.id': userId, 'memberships.account_id': accountId }).first('users.id', 'users.full_name') as Promise<{ id: number; full_name: string } | undefined>,
+      .where({ 'users.id': userId, 'memberships.account_id': accountId, 'memberships.status': 'active' })
+      .first('users.id', 'users.full_name') as Promise<{ id: number; full_name: string } | undefined>,
     db('call_settings').where({ account_id: accountId, user_id: userId }).first('dnd', 'no_answer_seconds') as Promise<{ dnd: number | boolean; no_answer_seconds: number } | undefined>,
     db('destinations').where({ owner_type: 'user', owner_id: userId, account_id: accountId }).select('slot', 'target_type', 'target_id', 'external_number') as Promise<DestinationRow[]>,
     db('devices').where({ account_id: accountId, user_id: userId, enabled: true }).orderBy('id').pluck('endpoint_id') as Promise<string[]>,
+    db('account_extensions').where({ account_id: accountId, owner_type: 'user', owner_id: userId }).first('extension') as Promise<{ extension: string } | undefined>,
   ]);
   if (!user) return undefined;
   const forwards: UserRouting['forwards'] = {};
@@ -84,6 +89,7 @@ export async function findUserRouting(db: Queryable, accountId: number, userId: 
   return {
     userId: Number(user.id),
     fullName: user.full_name,
+    extension: extension?.extension ?? null,
     settings: settings ? { dnd: Boolean(settings.dnd), noAnswerSeconds: Number(settings.no_answer_seconds) } : null,
     forwards,
     endpointIds: devices,

@@ -90,7 +90,7 @@ describe('call records of real calls (SIPp through Asterisk into the ARI app)', 
       direction: 'internal', fromNumber: '401', fromUserId: users.alice!.id, toNumber: '402', outcome: 'answered', outcomeReason: 'caller hung up',
       answeredByUserId: users.bob!.id, answeredByNumber: '402', did: null, trunk: null,
     });
-    expect(call.path).to.deep.equal([{ type: 'extension', extension: '402' }]);
+    expect(call.path).to.deep.equal([{ type: 'extension', extension: '402' }, { type: 'user', userId: users.bob!.id }]);
     const [started, answered, ended] = [call.startedAt, call.answeredAt!, call.endedAt!].map(Date.parse) as [number, number, number];
     expect(started).to.be.at.most(answered);
     expect(answered).to.be.below(ended);
@@ -159,7 +159,8 @@ describe('call records of real calls (SIPp through Asterisk into the ARI app)', 
     expect(call).to.include({
       direction: 'inbound', fromNumber: '+14155550100', fromUserId: null, toNumber: DID, did: DID, trunk: TRUNK, outcome: 'answered', answeredByUserId: users.bob!.id,
     });
-    expect(call.path).to.deep.equal([{ type: 'number', number: DID }, { type: 'extension', extension: '402' }]);
+    // The number's route is Bob (a destination), which is what the path names.
+    expect(call.path).to.deep.equal([{ type: 'number', number: DID }, { type: 'user', userId: users.bob!.id }]);
   });
 
   it('given a connected call, when the app is SIGKILLed and restarted, then the adopted call completes the record when it ends', async () => {
