@@ -78,7 +78,7 @@ interface DeviceRow {
 }
 
 /** A user for devices that belonged to nobody: calling their extension must keep ringing them. */
-async function deviceHolder(knex: Knex, accountId: number, extension: string, label: string): Promise<number> {
+export async function deviceHolder(knex: Knex, accountId: number, extension: string, label: string): Promise<number> {
   const username = `ext${extension}a${accountId}`;
   const existing = await knex('users').where({ username }).first('id');
   if (existing) return Number(existing.id);

@@ -4,6 +4,8 @@
 // the user gets the device's extension if both are free, a device of nobody gets the holder user of its
 // extension, `ext<extension>a<accountId>`, who cannot log in), then drops the column and its index.
 import type { Knex } from 'knex';
+// The same holder user as 20261130000030 makes: one definition, so both migrations give a device the same owner.
+import { deviceHolder } from './20261130000030_call_routing';
 
 interface DeviceRow {
   id: number;
@@ -11,29 +13,6 @@ interface DeviceRow {
   user_id: number | null;
   extension: string;
   label: string;
-}
-
-/** The user who holds the extension of devices that belonged to nobody (as 20261130000030 made them). */
-async function holderUser(knex: Knex, accountId: number, extension: string, label: string): Promise<number> {
-  const username = `ext${extension}a${accountId}`;
-  const existing = await knex('users').where({ username }).first('id');
-  if (existing) return Number(existing.id);
-  const [userId] = await knex('users').insert({
-    username,
-    full_name: label.replace(/[\u0000-\u001F\u007F-\u009F]/g, ' ').slice(0, 120) || `Extension ${extension}`,
-    email: `${username}@devices.invalid`,
-    password_hash: null,
-    status: 'active',
-  });
-  const agent = await knex('roles').where({ preset_key: 'agent' }).first('id', 'name', 'rank', 'permissions', 'reaches_descendants');
-  if (agent) {
-    await knex('memberships').insert({
-      user_id: userId, account_id: accountId, role_id: agent.id, role_name: agent.name, rank: agent.rank,
-      permissions: typeof agent.permissions === 'string' ? agent.permissions : JSON.stringify(agent.permissions),
-      reaches_descendants: agent.reaches_descendants, status: 'active',
-    });
-  }
-  return Number(userId);
 }
 
 async function ownerOf(knex: Knex, accountId: number, extension: string): Promise<{ owner_type: string; owner_id: number } | undefined> {
@@ -58,7 +37,7 @@ async function moveRemainingExtensions(knex: Knex): Promise<void> {
     const owner = await ownerOf(knex, accountId, device.extension);
     let userId = owner?.owner_type === 'user' ? Number(owner.owner_id) : undefined;
     if (!owner) {
-      userId = await holderUser(knex, accountId, device.extension, device.label);
+      userId = await deviceHolder(knex, accountId, device.extension, device.label);
       if (!(await hasExtension(knex, accountId, userId))) {
         await knex('account_extensions').insert({ account_id: accountId, extension: device.extension, owner_type: 'user', owner_id: userId });
       }

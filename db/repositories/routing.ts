@@ -4,6 +4,7 @@
 // The write helpers at the end are for tests and tools that set routing up before (or without) the admin API.
 import { destinationColumns, destinationFromColumns, type Destination, type ExtensionOwnerType } from '../../core/destinations';
 import type { Queryable } from '../connection';
+import type { RingGroupFields, RingStrategy } from './ring-groups';
 
 export type ForwardCondition = 'always' | 'busy' | 'no_answer' | 'unreachable';
 export const FORWARD_SLOTS: Record<ForwardCondition, string> = {
@@ -27,7 +28,7 @@ export interface UserRouting {
   endpointIds: string[];
 }
 
-export type RingStrategy = 'ring_all' | 'linear' | 'round_robin' | 'random';
+export type { RingStrategy };
 
 export interface RingGroupMember {
   position: number;
@@ -38,14 +39,8 @@ export interface RingGroupMember {
   ringSeconds: number | null;
 }
 
-export interface RingGroupRouting {
+export interface RingGroupRouting extends RingGroupFields {
   id: number;
-  name: string;
-  strategy: RingStrategy;
-  memberRingSeconds: number;
-  totalSeconds: number;
-  skipBusy: boolean;
-  callerIdPrefix: string | null;
   nextPosition: number;
   /** Ordered by position. */
   members: RingGroupMember[];

@@ -9,39 +9,30 @@ import type { Mailer } from './mailer';
 export async function sendInvitation(deps: { db: Database; mailer: Mailer; publicUrl: string }, invitationId: number): Promise<{ sent: boolean }> {
   const invitation = await findPendingInvitationMailing(deps.db, invitationId);
   if (!invitation || invitation.sentAt || invitation.acceptedAt || invitation.expiresAt < new Date()) return { sent: false };
-  if (invitation.kind === 'existing_user') return sendNotice(deps, invitation);
+  if (invitation.kind === 'existing_user') {
+    await mail(deps.mailer, invitation, [
+      `You are invited to join ${invitation.accountName} as ${invitation.roleName}. Sign in as ${invitation.username}`,
+      `to accept or decline it (GET ${deps.publicUrl}/v1/me/invitations). It expires on ${invitation.expiresAt.toUTCString()}.`,
+    ]);
+    await markInvitationSent(deps.db, invitation.id);
+    return { sent: true };
+  }
   const { token, hash } = newToken('invitation');
-  const link = `${deps.publicUrl}/v1/invitations/${token}`;
-  await deps.mailer.send({
-    to: invitation.email,
-    subject: `You are invited to ${invitation.accountName}`,
-    text: [
-      `Hello ${invitation.fullName},`,
-      '',
-      `You are invited to join ${invitation.accountName} as ${invitation.roleName}, with the username ${invitation.username}.`,
-      'Open this link to see the invitation and set your password. It works once and expires on',
-      `${invitation.expiresAt.toUTCString()}:`,
-      '',
-      link,
-      '',
-    ].join('\n'),
-  });
+  await mail(deps.mailer, invitation, [
+    `You are invited to join ${invitation.accountName} as ${invitation.roleName}, with the username ${invitation.username}.`,
+    'Open this link to see the invitation and set your password. It works once and expires on',
+    `${invitation.expiresAt.toUTCString()}:`,
+    '',
+    `${deps.publicUrl}/v1/invitations/${token}`,
+  ]);
   await markInvitationSent(deps.db, invitationId, hash);
   return { sent: true };
 }
 
-async function sendNotice(deps: { db: Database; mailer: Mailer; publicUrl: string }, invitation: InvitationMailing): Promise<{ sent: boolean }> {
-  await deps.mailer.send({
+async function mail(mailer: Mailer, invitation: InvitationMailing, body: string[]): Promise<void> {
+  await mailer.send({
     to: invitation.email,
     subject: `You are invited to ${invitation.accountName}`,
-    text: [
-      `Hello ${invitation.fullName},`,
-      '',
-      `You are invited to join ${invitation.accountName} as ${invitation.roleName}. Sign in as ${invitation.username}`,
-      `to accept or decline it (GET ${deps.publicUrl}/v1/me/invitations). It expires on ${invitation.expiresAt.toUTCString()}.`,
-      '',
-    ].join('\n'),
+    text: [`Hello ${invitation.fullName},`, '', ...body, ''].join('\n'),
   });
-  await markInvitationSent(deps.db, invitation.id);
-  return { sent: true };
 }
