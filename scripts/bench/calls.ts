@@ -102,9 +102,9 @@ async function setUp(options: Options, maxActiveCalls: string): Promise<Run> {
   undo.push(() => stack.close());
   const { config, db, ari } = stack;
   const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-calls-'));
-  const app = new BenchAriApp({ MAX_ACTIVE_CALLS: maxActiveCalls }, options.profile ? path.join(workDir, 'profile') : undefined);
+  const app = new BenchAriApp({ MAX_ACTIVE_CALLS: maxActiveCalls }, path.join(workDir, 'ari-app.log'), options.profile ? path.join(workDir, 'profile') : undefined);
   await app.start();
-  undo.push(() => app.stop('SIGTERM', path.join(workDir, 'ari-app.log')));
+  undo.push(() => app.stop());
   const bench = await provisionAccount(stack);
   undo.push(() => bench.remove());
   const answererPort = await freeUdpPort();
@@ -128,7 +128,7 @@ async function benchmark(options: Options): Promise<void> {
   process.stdout.write(`\n${summary(ari, dialplan).join('\n')}\n`);
   fs.writeFileSync(path.join(run.workDir, 'report.json'), JSON.stringify({ finishedAt: new Date().toISOString(), ari, dialplan }, null, 2));
   if (options.profile) {
-    await run.app.stop('SIGTERM', path.join(run.workDir, 'ari-app.log'));
+    await run.app.stop();
     process.stdout.write(`\nARI app CPU profile, self time (top):\n${topSelfTime(path.join(run.workDir, 'profile')).join('\n')}\n`);
   }
 }

@@ -54,9 +54,11 @@ interface ProfileNode {
   hitCount?: number;
 }
 
-/** The functions the ARI app spent its own CPU time in (self time), from the newest .cpuprofile in `dir`. */
+/** The functions the ARI app spent its own CPU time in (self time), from its main thread's .cpuprofile in `dir`. */
 export function topSelfTime(dir: string, count = 15): string[] {
-  const file = fs.existsSync(dir) ? fs.readdirSync(dir).filter((name) => name.endsWith('.cpuprofile')).sort().at(-1) : undefined;
+  // The main thread's profile is the largest (tsx's loader thread writes a small one too).
+  const size = (name: string): number => fs.statSync(path.join(dir, name)).size;
+  const file = fs.existsSync(dir) ? fs.readdirSync(dir).filter((name) => name.endsWith('.cpuprofile')).sort((a, b) => size(b) - size(a))[0] : undefined;
   if (!file) return [`no CPU profile in ${dir}`];
   const profile = JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8')) as { nodes: ProfileNode[]; samples: number[] };
   const byNode = new Map(profile.nodes.map((node) => [node.id, node]));

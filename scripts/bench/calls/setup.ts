@@ -89,7 +89,8 @@ export class BenchAriApp {
   private child: ChildProcess | undefined;
   output = '';
 
-  constructor(private readonly env: Record<string, string>, private readonly profileDir?: string) {}
+  /** `logFile`: everything the app writes (every call's events at info) goes there, not into memory. */
+  constructor(private readonly env: Record<string, string>, private readonly logFile: string, private readonly profileDir?: string) {}
 
   get pid(): number {
     if (!this.child?.pid) throw new Error('the ARI app is not running');
@@ -100,9 +101,14 @@ export class BenchAriApp {
     const profile = this.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${this.profileDir}`] : [];
     this.output = '';
     this.child = spawn(process.execPath, [...profile, '--import', 'tsx', 'ari-app/main.ts'], { cwd: ROOT, env: { ...process.env, ...this.env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    const keep = (chunk: Buffer): void => void (this.output = (this.output + chunk.toString()).slice(-200_000));
+    const log = fs.createWriteStream(this.logFile, { flags: 'a' });
+    const keep = (chunk: Buffer): void => {
+      log.write(chunk);
+      this.output = (this.output + chunk.toString()).slice(-20_000);
+    };
     this.child.stdout?.on('data', keep);
     this.child.stderr?.on('data', keep);
+    this.child.once('exit', () => log.end());
     const deadline = Date.now() + 30_000;
     while (!this.output.includes('"message":"ready"')) {
       if (this.child.exitCode !== null || Date.now() > deadline) throw new Error(`the ARI app did not start: ${this.output.slice(-2000)}`);
@@ -110,13 +116,12 @@ export class BenchAriApp {
     }
   }
 
-  async stop(signal: NodeJS.Signals = 'SIGTERM', logFile?: string): Promise<void> {
+  async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
     const child = this.child;
     if (!child || child.exitCode !== null) return;
     const exited = new Promise((resolve) => child.once('exit', resolve));
     child.kill(signal);
     await exited;
-    if (logFile) fs.writeFileSync(logFile, this.output);
   }
 }
 
