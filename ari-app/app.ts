@@ -20,6 +20,9 @@ import { JobQueue } from '../core/job-queue';
 import { OutboundDirectory, type OutboundServices } from './flows/outbound-services';
 import { OutboundSlots } from './flows/outbound-slots';
 
+// Measured with bench:calls -- --overload: a few ms while Asterisk keeps up, hundreds once it is saturated.
+const ENTRY_LAG_LIMIT_MS = 50;
+
 export interface AriApp {
   start(): Promise<void>;
   stop(): Promise<void>;
@@ -32,7 +35,7 @@ export function createAriApp(config: Config, db: Database, logger: Logger): AriA
   // The change stream's reader waits for Redis rather than failing reads; named so ops (and tests) can find it.
   const reader = watchConnection(new Redis({ ...redisOptions, maxRetriesPerRequest: null, connectionName: changeReaderName() }), 'change stream', logger);
   const ari = new AriRest({ baseUrl: config.ari.url, username: config.ari.username, password: config.ari.password });
-  const registry = new CallRegistry({ maxActiveCalls: config.calls.maxActiveCalls, maxEventLoopDelayMs: 250 });
+  const registry = new CallRegistry({ maxActiveCalls: config.calls.maxActiveCalls, maxEventLoopDelayMs: 250, maxEntryLagMs: ENTRY_LAG_LIMIT_MS });
   const directory = new RoutingDirectory(db, logger);
   const recorder = new CallRecordWriter(db, logger);
   const deps: FlowDeps = {
@@ -61,7 +64,7 @@ export function createAriApp(config: Config, db: Database, logger: Logger): AriA
     logger,
     onEvent: (event) => {
       try {
-        registry.noteHangup(event);
+        registry.observe(event);
         dispatcher.dispatch(event);
       } catch (error) {
         logger.error('event handling failed', { type: event.type, error: errorDetails(error) });
