@@ -69,7 +69,8 @@ async function createTables(knex: Knex): Promise<void> {
   });
 }
 
-interface DeviceRow {
+/** A device row as it was before extensions moved to users. */
+export interface DeviceRow {
   id: number;
   account_id: number;
   user_id: number | null;

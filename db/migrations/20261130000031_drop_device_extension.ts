@@ -5,15 +5,8 @@
 // extension, `ext<extension>a<accountId>`, who cannot log in), then drops the column and its index.
 import type { Knex } from 'knex';
 // The same holder user as 20261130000030 makes: one definition, so both migrations give a device the same owner.
-import { deviceHolder } from './20261130000030_call_routing';
+import { deviceHolder, type DeviceRow } from './20261130000030_call_routing';
 
-interface DeviceRow {
-  id: number;
-  account_id: number;
-  user_id: number | null;
-  extension: string;
-  label: string;
-}
 
 async function ownerOf(knex: Knex, accountId: number, extension: string): Promise<{ owner_type: string; owner_id: number } | undefined> {
   return knex('account_extensions').where({ account_id: accountId, extension }).first('owner_type', 'owner_id');

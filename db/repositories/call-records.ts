@@ -13,18 +13,22 @@ export const CALL_OUTCOMES: readonly CallOutcome[] = ['answered', 'busy', 'no_an
 /** One step of the destination path, stored as JSON (the ARI app's PathStep narrows it). */
 export type CallPathStep = { type: string } & Record<string, unknown>;
 
-export interface NewCallRecord {
+/** Who called whom, through what: what a call record says from its start. */
+interface CallParties {
   id: string;
   accountId: number;
   direction: CallDirection;
   fromNumber: string;
   fromName: string | null;
-  /** The caller's user when known; else read from the calling device (fromEndpointId). */
   fromUserId: number | null;
-  fromEndpointId: string | null;
   toNumber: string;
   did: string | null;
   trunk: string | null;
+}
+
+export interface NewCallRecord extends CallParties {
+  /** fromUserId: the caller's user when known; else read from the calling device (fromEndpointId). */
+  fromEndpointId: string | null;
   channelId: string;
   startedAt: Date;
   path: CallPathStep[];
@@ -49,16 +53,7 @@ export interface CallLegRecord extends Omit<NewLeg, 'startedAt'> {
   hangupCause: number | null;
 }
 
-export interface CallRecord {
-  id: string;
-  accountId: number;
-  direction: CallDirection;
-  fromNumber: string;
-  fromName: string | null;
-  fromUserId: number | null;
-  toNumber: string;
-  did: string | null;
-  trunk: string | null;
+export interface CallRecord extends CallParties {
   startedAt: string;
   answeredAt: string | null;
   endedAt: string | null;
