@@ -52,6 +52,7 @@ export function createAriApp(config: Config, db: Database, logger: Logger): AriA
   };
   const jobs = new JobQueue(redis);
   const outbound = outboundServices(config, db, redis, jobs, logger);
+  deps.outbound = outbound;
   const dispatcher = new StasisDispatcher(deps, outbound);
   const reconciler = new Reconciler({ ...deps, recorder }, { sweepIntervalMs: 15_000, orphanGraceMs: 30_000 });
   const ami = new AmiConnection({ host: config.ami.host, port: config.ami.port, username: config.ami.username, secret: config.ami.password, logger });

@@ -6,6 +6,7 @@ import { isGone, type AriRest, type HangupReason } from '../../core/ari/rest';
 import type { LiveCallStore } from '../../core/live-calls';
 import type { CallFlow, CallRegistry } from '../calls/registry';
 import type { CallRecorder } from '../calls/records';
+import type { OutboundServices } from './outbound-services';
 import { callerOutcomeFor, type RoutingDirectory } from '../routing/directory';
 
 export interface FlowDeps {
@@ -18,6 +19,8 @@ export interface FlowDeps {
   ringTimeoutSeconds: number;
   /** Call records: every flow reports what it did (ari-app/calls/records.ts). Never throws, never waits. */
   recorder: CallRecorder;
+  /** Trunks, toll-fraud settings and outbound slots, for routed calls to external numbers (absent: refused). */
+  outbound?: OutboundServices;
 }
 
 export type CallerOutcome = HangupReason | { code: number };

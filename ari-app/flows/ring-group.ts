@@ -43,9 +43,14 @@ const memberSeconds = (group: RingGroupRouting, member: RingGroupMember): number
 async function memberLegs(call: RoutedCallView, group: RingGroupRouting, member: RingGroupMember, seconds: number): Promise<RingLeg[]> {
   const variables = call.callerIdVariables(group.callerIdPrefix);
   if (member.type === 'external') {
-    if (member.number && call.externalLeg) return call.externalLeg(member.number, seconds, variables);
-    call.log.warn('external ring group member skipped: outbound legs not available', { ringGroupId: group.id, position: member.position });
-    return [];
+    if (!member.number || !call.externalLeg) {
+      call.log.warn('external ring group member skipped: outbound legs not available', { ringGroupId: group.id, position: member.position });
+      return [];
+    }
+    const external = await call.externalLeg(member.number, seconds, variables);
+    // A refused member (toll fraud, no trunk, the outbound limit) is skipped like an unreachable one.
+    if (external.kind === 'refused') call.log.warn('external ring group member skipped', { ringGroupId: group.id, position: member.position, reason: external.reason });
+    return external.kind === 'legs' ? external.legs : [];
   }
   const user = member.userId === null ? undefined : await call.deps.directory.user(call.accountId, member.userId);
   if (!user || user.settings?.dnd) return [];

@@ -65,12 +65,32 @@ export interface RingLeg {
   record: Omit<LegStart, 'channelId'>;
   /** Channel variables set at creation: the caller ID the called party sees (CONNECTEDLINE) and the like. */
   variables: Record<string, string>;
+  /** A leg through a trunk (flows/outbound-legs.ts): failover to the next trunk, and what the attempt holds. */
+  trunk?: TrunkFailover;
+}
+
+/** What a trunk leg's failure leads to: the next trunk's leg, `exhausted` (no trunk left: congestion), or
+ *  undefined when the provider's answer stands (busy, 404, a ring time used up). */
+export type TrunkVerdict = RingLeg | 'exhausted' | undefined;
+
+export interface TrunkFailover {
+  /** How long the leg may go without 180/183 before it counts as failed with no response. */
+  readonly progressTimeoutMs: number;
+  /** The leg failed before answering with Q.850 `cause` (undefined: no response in time). */
+  failed(cause: number | undefined, progressed: boolean): TrunkVerdict;
+  answered(legId: string): void;
+  /** The attempt is over without an answer (failed for good, stopped, answered elsewhere). */
+  done(): void;
 }
 
 export class Ringer {
   private readonly status = new Map<string, string | undefined>();
   private readonly legs = new Map<string, RingLeg>();
   private readonly entered = new Map<string, () => void>();
+  // Trunk legs: their provider progressed (180/183), their no-progress timer, a failure status awaiting its cause.
+  private readonly progressed = new Set<string>();
+  private readonly progressTimers = new Map<string, NodeJS.Timeout>();
+  private readonly pendingStatus = new Map<string, string>();
   private answered: string | undefined;
   private settle: ((result: RingResult) => void) | undefined;
   private backstop: NodeJS.Timeout | undefined;
@@ -97,7 +117,7 @@ export class Ringer {
     if (!this.status.has(channelId) || channelId === this.answered) return false;
     if (event.type === 'StasisStart') this.entered.get(channelId)?.();
     else if (event.type === 'Dial') this.onDial(event);
-    else if (event.type === 'ChannelDestroyed') this.legFailed(channelId, dialStatusForCause(event.cause), event.cause);
+    else if (event.type === 'ChannelDestroyed') this.legGone(channelId, event.cause);
     return true;
   }
 
@@ -139,11 +159,60 @@ export class Ringer {
       if (this.host.ended || this.status.get(legId) !== undefined) return;
       // No `caller`: dialing with one would overwrite the connected line (the caller ID this leg shows) set above.
       await deps.ari.dial(legId, { timeout: leg.timeoutSeconds });
+      if (leg.trunk && this.status.get(legId) === undefined) {
+        this.progressTimers.set(legId, setTimeout(() => void this.noProgress(legId), leg.trunk.progressTimeoutMs));
+      }
     } catch (error) {
+      if (this.host.ended || this.status.get(legId) !== undefined || !this.status.has(legId)) return;
       this.host.log.warn('leg could not be rung', { endpoint: leg.endpoint, error: (error as Error).message });
-      this.legFailed(legId, 'CHANUNAVAIL');
+      if (leg.trunk) this.trunkLegFailed(legId, leg.trunk, 0, 'CHANUNAVAIL');
+      else this.legFailed(legId, 'CHANUNAVAIL');
       await this.host.hangup(legId, 'normal');
     }
+  }
+
+  /** A leg's channel is gone before it answered. A trunk leg's cause decides: the next trunk, or the failure. */
+  private legGone(legId: string, cause: number): void {
+    const trunk = this.legs.get(legId)?.trunk;
+    if (!trunk) return this.legFailed(legId, dialStatusForCause(cause), cause);
+    this.trunkLegFailed(legId, trunk, cause, this.pendingStatus.get(legId) ?? dialStatusForCause(cause));
+  }
+
+  private trunkLegFailed(legId: string, trunk: TrunkFailover, cause: number | undefined, status: string): void {
+    // Once: a replaced leg is no longer known, a failed one has its status.
+    if (!this.status.has(legId) || this.status.get(legId) !== undefined || this.host.ended) return;
+    const verdict = trunk.failed(cause, this.progressed.has(legId));
+    if (verdict === undefined) return this.legFailed(legId, status, cause);
+    if (verdict === 'exhausted') return this.legFailed(legId, 'CONGESTION', cause);
+    this.replace(legId, verdict, cause);
+  }
+
+  /** A trunk that sent no 180/183 in time: its leg is hung up and the next trunk tried. */
+  private async noProgress(legId: string): Promise<void> {
+    const trunk = this.legs.get(legId)?.trunk;
+    if (!trunk || this.progressed.has(legId) || this.status.get(legId) !== undefined || this.host.ended) return;
+    this.host.log.warn('trunk did not answer in time', { legId });
+    this.trunkLegFailed(legId, trunk, undefined, 'CONGESTION');
+    await this.host.hangup(legId, 'normal');
+  }
+
+  /** The failed leg gives way to `next` (same attempt, next trunk): it is no longer counted nor owned. */
+  private replace(legId: string, next: RingLeg, cause: number | undefined): void {
+    this.forget(legId);
+    this.status.delete(legId);
+    this.legs.delete(legId);
+    this.host.deps.recorder.legEnded(this.host.callId, legId, 'failed', cause);
+    this.host.disown(legId);
+    this.host.log.info('trying the next trunk', { failedLegId: legId, cause, endpoint: next.endpoint });
+    const nextId = this.prepare(next);
+    void this.place(nextId, next);
+  }
+
+  private forget(legId: string): void {
+    clearTimeout(this.progressTimers.get(legId));
+    this.progressTimers.delete(legId);
+    this.progressed.delete(legId);
+    this.pendingStatus.delete(legId);
   }
 
   private whenInStasis(legId: string): Promise<void> {
@@ -161,13 +230,25 @@ export class Ringer {
   }
 
   private onDial(event: DialEvent): void {
-    if (event.dialstatus === 'ANSWER') void this.answer(event.peer.id);
-    else if (FAILED_DIAL_STATUSES.has(event.dialstatus)) this.legFailed(event.peer.id, event.dialstatus);
+    const legId = event.peer.id;
+    const trunk = this.legs.get(legId)?.trunk;
+    if (event.dialstatus === 'ANSWER') void this.answer(legId);
+    else if (trunk && (event.dialstatus === 'RINGING' || event.dialstatus === 'PROGRESS')) {
+      this.progressed.add(legId);
+      clearTimeout(this.progressTimers.get(legId));
+    } else if (FAILED_DIAL_STATUSES.has(event.dialstatus)) {
+      // A trunk's failure is judged on its hangup cause (5xx and 408 fail over, 404 and busy stand), which
+      // only the ChannelDestroyed that follows carries.
+      if (trunk) this.pendingStatus.set(legId, event.dialstatus);
+      else this.legFailed(legId, event.dialstatus);
+    }
   }
 
   private legFailed(legId: string, status: string, cause?: number): void {
     if (this.status.get(legId) !== undefined || !this.status.has(legId)) return;
     this.status.set(legId, status);
+    this.forget(legId);
+    this.legs.get(legId)?.trunk?.done();
     this.host.deps.recorder.legEnded(this.host.callId, legId, legOutcomeForDialStatus(status), cause);
     this.host.disown(legId);
     this.host.log.info('leg did not answer', { legId, dialstatus: status });
@@ -179,11 +260,15 @@ export class Ringer {
     if (this.answered || this.settle === undefined || this.host.ended) return;
     this.answered = legId;
     this.status.set(legId, 'ANSWER');
+    this.forget(legId);
+    this.legs.get(legId)?.trunk?.answered(legId);
     this.host.deps.recorder.legAnswered(this.host.callId, legId);
     this.finish({ kind: 'answered', legId, leg: this.legs.get(legId) as RingLeg });
     const others = [...this.status].filter(([id, value]) => id !== legId && value === undefined).map(([id]) => id);
     await Promise.all(others.map(async (id) => {
       this.status.set(id, 'ANSWERED_ELSEWHERE');
+      this.forget(id);
+      this.legs.get(id)?.trunk?.done();
       this.host.disown(id);
       this.host.deps.recorder.legEnded(this.host.callId, id, 'answered_elsewhere');
       await this.host.hangup(id, 'answered_elsewhere');
@@ -192,6 +277,8 @@ export class Ringer {
 
   private finish(result: RingResult): void {
     clearTimeout(this.backstop);
+    for (const timer of this.progressTimers.values()) clearTimeout(timer);
+    this.progressTimers.clear();
     const settle = this.settle;
     this.settle = undefined;
     settle?.(result);

@@ -2,19 +2,24 @@
 // flow's internal branch, the `internal` flow args) or a provider's call to a trunk number (its route). It owns
 // the caller channel, every leg it rings, the bridge, the call record and the hop count: each destination is
 // served by a step (routing/resolver.ts) that answers, forwards to another destination or ends the call.
-// Forwarding loops (A forwards to B, B to A) end at MAX_HOPS with Q.850 25, which Asterisk answers SIP 483.
+// Forwarding loops (A forwards to B, B to A) end at MAX_HOPS with SIP 483 Too Many Hops (through the dialplan).
 import { randomUUID } from 'node:crypto';
 import type { CallEvent, ChannelSnapshot } from '../../core/ari/events';
+import { isGone } from '../../core/ari/rest';
 import { destinationFromColumns, type Destination } from '../../core/destinations';
-import { callOutcomeFor, type PathStep } from '../calls/records';
+import { callOutcomeFor, type CallOutcome, type PathStep } from '../calls/records';
 import { stepFor, type RoutedCallView, type StepResult } from '../routing/resolver';
 import { Call, isHangup, type CallerOutcome, type FlowDeps } from './call';
+import { ExternalLegFactory } from './outbound-legs';
 import { shownCallerId } from './ring-group';
 import { Ringer, type LegHost, type RingLeg, type RingResult } from './ringer';
 
 export const MAX_HOPS = 5;
-// Q.850 25, exchange routing error: SIP 483 Too Many Hops.
+// Q.850 25, exchange routing error: the loop's cause when the caller cannot be given 483 (chan_pjsip sends 603).
 export const FORWARDING_LOOP = { code: 25 } as const;
+// chan_pjsip answers cause 25 with 603: the loop's 483 is sent by the dialplan (asterisk-config extensions.conf).
+const TOO_MANY_HOPS = 483;
+const SIP_RESPONSE_CONTEXT = 'pbx-sip-response';
 
 /** How the call came in: what was called (an extension, or the DID of an inbound call) and the path so far. */
 export interface RouteEntry {
@@ -40,6 +45,10 @@ export class RoutedCall extends Call {
   private ringer: Ringer | undefined;
   private ringbackSent = false;
   private answeredLeg: string | undefined;
+  private readonly external: ExternalLegFactory | undefined;
+  // The last user the call was routed through: whose caller IDs a forward to an external number presents.
+  private lastUserId: number | null = null;
+  private recordedOutcome: CallOutcome | undefined;
 
   constructor(deps: FlowDeps, private readonly channel: ChannelSnapshot, accountId: number, private readonly entry: RouteEntry) {
     super(deps, randomUUID(), accountId, { channelId: channel.id, to: entry.to });
@@ -47,12 +56,21 @@ export class RoutedCall extends Call {
     const callerEndpoint = entry.inbound ? undefined : endpointOf(channel);
     const caller = { name: channel.caller.name, number: channel.caller.number };
     const call = this;
+    const outbound = deps.outbound;
+    this.external = outbound && new ExternalLegFactory(outbound, {
+      callId: this.callId, accountId, log: this.log, did: entry.inbound?.did, responsibleUser: () => this.lastUserId,
+    });
+    const external = this.external;
     this.view = {
       callId: this.callId, accountId, deps, log: this.log, callerEndpoint, caller,
       get ended() { return call.ended; },
       ring: (legs, options) => this.ring(legs, options),
-      record: (step) => this.deps.recorder.pathStep(this.callId, step),
+      record: (step) => {
+        if (step.type === 'user') this.lastUserId = step.userId;
+        this.deps.recorder.pathStep(this.callId, step);
+      },
       callerIdVariables: (prefix) => connectedLineVariables(shownCallerId(caller, prefix)),
+      ...(external ? { externalLeg: (number: string, seconds: number, variables: Record<string, string>) => external.legs(number, seconds, variables) } : {}),
     };
     this.legHost = {
       callId: this.callId, callerChannelId: channel.id, deps, log: this.log,
@@ -95,7 +113,7 @@ export class RoutedCall extends Call {
     if (this.ended) return;
     if (hops >= MAX_HOPS) {
       this.log.warn('forwarding loop', { hops, destination: first });
-      return this.end('forwarding loop', FORWARDING_LOOP);
+      return this.endWithSipStatus(TOO_MANY_HOPS, 'forwarding loop', FORWARDING_LOOP);
     }
     const result = await stepFor(first)(this.view);
     await this.serve(result, hops);
@@ -104,7 +122,10 @@ export class RoutedCall extends Call {
   private async serve(result: StepResult, hops: number): Promise<void> {
     if (this.ended) return;
     if (result.kind === 'answered') return this.connect(result);
-    if (result.kind === 'end') return this.end(result.reason, result.outcome);
+    if (result.kind === 'end') {
+      this.recordedOutcome = result.recorded;
+      return this.end(result.reason, result.outcome);
+    }
     this.view.record(result.via);
     this.log.info('routing on', { to: result.via, hops: hops + 1 });
     return this.route(result.destination, hops + 1);
@@ -146,6 +167,9 @@ export class RoutedCall extends Call {
     const legId = result.legId;
     this.answeredLeg = legId;
     this.deps.recorder.callAnswered(this.callId, result.by);
+    // Bridging sends the trunk the caller channel's ID (a re-INVITE): it must stay the number presented on it.
+    const presented = this.external?.presentedOn(legId);
+    if (presented) await this.deps.ari.setVariable(this.channel.id, 'CALLERID(all)', `"${this.channel.caller.name.replace(/"/g, '')}" <${presented}>`);
     await this.deps.ari.answer(this.channel.id);
     const bridge = await this.deps.ari.createBridge({ bridgeId: `call-${this.callId}`, type: 'mixing', name: `call-${this.callId}` });
     this.bridgeId = bridge.id;
@@ -156,14 +180,30 @@ export class RoutedCall extends Call {
     this.log.info('call connected', { legId, bridgeId: bridge.id });
   }
 
+  /** Ends the call with a SIP status no Q.850 cause gives (483): the caller channel goes on in the dialplan's
+   *  [pbx-sip-response] (PJSIPHangup) and is no longer ours, so end() does not hang it up and its StasisEnd is
+   *  nobody's event. If it cannot go there (gone, or already answered), it is hung up with `fallback`. */
+  private async endWithSipStatus(status: number, why: string, fallback: CallerOutcome): Promise<void> {
+    if (this.ended) return;
+    const canContinue = this.answeredLeg === undefined;
+    if (canContinue) this.disown(this.channel.id);
+    const continued = canContinue && (await this.deps.ari.continueInDialplan(this.channel.id, { context: SIP_RESPONSE_CONTEXT, extension: String(status) }).then(() => true, (error: unknown) => {
+      if (!isGone(error)) this.log.warn('caller not sent to the dialplan for its SIP status', { status, error: (error as Error).message });
+      return false;
+    }));
+    if (!continued && canContinue) this.own(this.channel.id);
+    await this.end(why, fallback);
+  }
+
   protected override async end(why: string, outcome: CallerOutcome = 'normal'): Promise<void> {
-    if (!this.ended) this.deps.recorder.callEnded(this.callId, callOutcomeFor(outcome, this.answeredLeg !== undefined), why);
+    if (!this.ended) this.deps.recorder.callEnded(this.callId, this.recordedOutcome ?? callOutcomeFor(outcome, this.answeredLeg !== undefined), why);
     return super.end(why, outcome);
   }
 
   protected override onEnding(): void {
     // A step waiting on the ringer goes on, sees the call ended and stops; the legs are hung up by end().
     this.ringer?.abandon();
+    this.external?.close();
   }
 }
 

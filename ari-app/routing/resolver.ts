@@ -4,7 +4,8 @@
 // (flows/routed-call.ts) runs the steps, counts the hops and owns every channel.
 import type { Destination } from '../../core/destinations';
 import type { Logger } from '../../core/logger';
-import type { AnsweredBy, PathStep } from '../calls/records';
+import type { AnsweredBy, CallOutcome, PathStep } from '../calls/records';
+import type { ExternalLegs } from '../flows/outbound-legs';
 import type { CallerOutcome, FlowDeps } from '../flows/call';
 import { outcomeForFailedLegs, type RingLeg, type RingResult } from '../flows/ringer';
 import { serveRingGroup } from '../flows/ring-group';
@@ -13,7 +14,7 @@ import { serveUser } from '../flows/user';
 export type StepResult =
   | { kind: 'answered'; legId: string; by: AnsweredBy }
   | { kind: 'next'; destination: Destination; via: PathStep }
-  | { kind: 'end'; outcome: CallerOutcome; reason: string };
+  | { kind: 'end'; outcome: CallerOutcome; reason: string; recorded?: CallOutcome };
 
 /** What a step may do with the call it serves. */
 export interface RoutedCallView {
@@ -30,8 +31,9 @@ export interface RoutedCallView {
   record(step: PathStep): void;
   /** Channel variables that show a called party the caller's ID, its name prefixed when `prefix` is given. */
   callerIdVariables(prefix: string | null): Record<string, string>;
-  /** The leg that rings an external number through a trunk (from the outbound flow); absent until it exists. */
-  readonly externalLeg?: (number: string, timeoutSeconds: number, variables: Record<string, string>) => Promise<RingLeg[]>;
+  /** The leg that rings an external number through the account's trunks (flows/outbound-legs.ts), or why it
+   *  may not (toll fraud, no trunk, no caller ID, the outbound limit); absent without outbound services. */
+  readonly externalLeg?: (number: string, timeoutSeconds: number, variables: Record<string, string>) => Promise<ExternalLegs>;
 }
 
 export type Step = (call: RoutedCallView) => Promise<StepResult>;
@@ -65,9 +67,10 @@ const EXTERNAL_RING_SECONDS = 60;
 async function serveExternal(call: RoutedCallView, number: string): Promise<StepResult> {
   if (!call.externalLeg) return notBuilt('external number')(call);
   call.record({ type: 'external', number });
-  const legs = await call.externalLeg(number, EXTERNAL_RING_SECONDS, call.callerIdVariables(null));
-  if (legs.length === 0) return { kind: 'end', outcome: { code: 21 }, reason: 'external number refused' };
-  const result = await call.ring(legs);
+  const external = await call.externalLeg(number, EXTERNAL_RING_SECONDS, call.callerIdVariables(null));
+  // Refused (a forward to a premium number is toll fraud by forwarding): the caller gets the refusal's status.
+  if (external.kind === 'refused') return { kind: 'end', outcome: external.outcome, reason: external.reason, recorded: 'refused' };
+  const result = await call.ring(external.legs);
   if (result.kind === 'answered') return { kind: 'answered', legId: result.legId, by: { legId: result.legId, number } };
   return { kind: 'end', outcome: outcomeForFailedLegs(result.statuses), reason: 'external number did not answer' };
 }

@@ -95,6 +95,11 @@ export class AriRest {
     return this.request('DELETE', `/channels/${encodeURIComponent(channelId)}`, query);
   }
 
+  /** The channel leaves Stasis (a StasisEnd follows) and goes on in the dialplan at context,extension,priority. */
+  continueInDialplan(channelId: string, params: { context: string; extension: string; priority?: number }): Promise<void> {
+    return this.request('POST', `/channels/${encodeURIComponent(channelId)}/continue`, { priority: 1, ...params });
+  }
+
   setVariable(channelId: string, variable: string, value: string): Promise<void> {
     return this.request('POST', `/channels/${encodeURIComponent(channelId)}/variable`, { variable, value });
   }

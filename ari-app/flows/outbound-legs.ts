@@ -1,0 +1,173 @@
+// External numbers as destinations of a routed call (a user's forwarding, a ring group's external member, a
+// trunk number routed outside): the outbound flow's rules applied to a leg the ringer dials.
+//   - toll fraud first, as for a phone dialing out: premium ranges and countries the account does not allow are
+//     refused (a forward to them is toll fraud by forwarding), and so is a leg outside the calling hours;
+//   - the trunks serving the account in order, each leg `PJSIP/<e164>@<trunk endpoint>`, the next trunk on 5xx,
+//     408 or no 180/183 within the progress timeout (flows/ringer.ts asks `failed(...)` for the verdict);
+//   - one outbound slot of the account per leg attempt, held until the leg fails or the call ends;
+//   - the caller ID sent is a number of the account on that trunk that the responsible user may present
+//     (core/caller-id-policy.ts; the user whose forwarding it is, else none), the called DID first when the call
+//     came in on one the policy allows. Never the original caller's number: no trunk definition says the
+//     provider accepts foreign numbers (no such field exists), and presenting them is spoofing. The caller's name
+//     (optionally with the group prefix) is kept as the display name.
+import type { Logger } from '../../core/logger';
+import { allowedCallerIds } from '../../core/caller-id-policy';
+import { checkDestination, withinCallingHours } from '../../core/dialing/toll-fraud';
+import type { OutboundTrunk } from '../../db/repositories/trunks';
+import type { CallerOutcome } from './call';
+import { FAILOVER_CAUSES } from './outbound';
+import type { OutboundServices } from './outbound-services';
+import { SLOT_REFRESH_MS } from './outbound-slots';
+import type { RingLeg, TrunkFailover, TrunkVerdict } from './ringer';
+
+/** What an external number gives a step: legs to ring (one attempt through the trunks), or a refusal. */
+export type ExternalLegs = { kind: 'legs'; legs: RingLeg[] } | { kind: 'refused'; outcome: CallerOutcome; reason: string };
+
+// Q.850 21, call rejected: SIP 403, as the outbound flow refuses toll fraud.
+const REJECTED = { code: 21 } as const;
+const E164 = /^\+[1-9][0-9]{6,14}$/;
+
+/** Whether a trunk leg's failure moves to the next trunk: 5xx and 408 causes, or a leg that never progressed
+ *  and ended without a cause (the outbound flow's rule). */
+export function failsOver(cause: number | undefined, progressed: boolean): boolean {
+  if (cause === undefined) return !progressed;
+  return FAILOVER_CAUSES.has(cause) || (!progressed && (cause === 0 || cause === 16));
+}
+
+/** The caller ID to present on a trunk: the preferred number (the DID called) when allowed, else the first. */
+export function callerIdOn(trunk: OutboundTrunk, userId: number | null, accountId: number, preferred?: string): string | undefined {
+  const allowed = allowedCallerIds(userId, accountId, trunk.numbers);
+  return preferred && allowed.includes(preferred) ? preferred : allowed[0];
+}
+
+/** What the leg factory needs of its call. */
+export interface ExternalLegOwner {
+  readonly callId: string;
+  readonly accountId: number;
+  readonly log: Logger;
+  /** The user whose caller IDs apply (the last user the call was routed through), or null. */
+  responsibleUser(): number | null;
+  /** The DID the call came in on, if any. */
+  readonly did?: string;
+}
+
+interface Route {
+  trunk: OutboundTrunk;
+  callerId: string;
+}
+
+/** One routed call's external legs and the outbound slots they hold. close() when the call ends. */
+export class ExternalLegFactory {
+  private attempts = 0;
+  private readonly slots = new Set<string>();
+  private readonly presented = new Map<string, string>();
+  private refreshTimer: NodeJS.Timeout | undefined;
+  private closed = false;
+
+  constructor(private readonly services: OutboundServices, private readonly owner: ExternalLegOwner) {}
+
+  async legs(number: string, timeoutSeconds: number, variables: Record<string, string>): Promise<ExternalLegs> {
+    const { accountId } = this.owner;
+    if (!E164.test(number)) return this.refuse(REJECTED, 'invalid external number', number);
+    const settings = await this.services.directory.accountDialing(accountId);
+    if (!settings) return this.refuse('failure', 'account settings unavailable', number);
+    const verdict = checkDestination(number, settings);
+    if (!verdict.allowed) return this.refuse(REJECTED, verdict.reason, number);
+    if (!withinCallingHours(settings.callingHours, this.services.now())) return this.refuse(REJECTED, 'outside calling hours', number);
+    const trunks = await this.services.directory.trunks(accountId);
+    if (trunks.length === 0) return this.refuse('congestion', 'no trunk', number);
+    const userId = this.owner.responsibleUser();
+    const routes = trunks.flatMap((trunk): Route[] => {
+      const callerId = callerIdOn(trunk, userId, accountId, this.owner.did);
+      return callerId ? [{ trunk, callerId }] : [];
+    });
+    if (routes.length === 0) return this.refuse(REJECTED, 'no caller ID', number);
+    const slot = `${this.owner.callId}-x${this.attempts++}`;
+    if (this.closed || !(await this.services.slots.acquire(accountId, slot, settings.maxConcurrentOutbound))) {
+      return this.refuse('congestion', 'outbound limit reached', number);
+    }
+    this.hold(slot);
+    const attempt = new TrunkAttempt(this, slot, number, routes, variables, timeoutSeconds, this.services.trunkProgressTimeoutMs);
+    return { kind: 'legs', legs: [attempt.legAt(0)] };
+  }
+
+  /** The caller ID an answered trunk leg presents (the caller channel shows it once bridged), if it is one. */
+  presentedOn(legId: string): string | undefined {
+    return this.presented.get(legId);
+  }
+
+  /** The call ended: every slot still held is freed. */
+  close(): void {
+    this.closed = true;
+    clearInterval(this.refreshTimer);
+    for (const slot of [...this.slots]) this.release(slot);
+  }
+
+  answered(legId: string, callerId: string): void {
+    this.presented.set(legId, callerId);
+  }
+
+  release(slot: string): void {
+    if (!this.slots.delete(slot)) return;
+    if (this.slots.size === 0) clearInterval(this.refreshTimer);
+    void this.services.slots.release(this.owner.accountId, slot);
+  }
+
+  private hold(slot: string): void {
+    this.slots.add(slot);
+    this.refreshTimer ??= setInterval(() => {
+      for (const held of this.slots) void this.services.slots.refresh(this.owner.accountId, held);
+    }, SLOT_REFRESH_MS);
+  }
+
+  private refuse(outcome: CallerOutcome, reason: string, number: string): ExternalLegs {
+    this.owner.log.info('external number refused', { number, reason });
+    return { kind: 'refused', outcome, reason };
+  }
+}
+
+/** One attempt to reach an external number: its trunks in order, the ring time shared across them. */
+class TrunkAttempt implements TrunkFailover {
+  private index = 0;
+  private readonly deadline: number;
+
+  constructor(
+    private readonly factory: ExternalLegFactory,
+    private readonly slot: string,
+    private readonly number: string,
+    private readonly routes: Route[],
+    private readonly variables: Record<string, string>,
+    timeoutSeconds: number,
+    readonly progressTimeoutMs: number,
+  ) {
+    this.deadline = Date.now() + timeoutSeconds * 1000;
+  }
+
+  legAt(index: number): RingLeg {
+    this.index = index;
+    const { trunk, callerId } = this.routes[index] as Route;
+    return {
+      endpoint: `PJSIP/${this.number}@${trunk.endpointId}`,
+      timeoutSeconds: Math.max(1, Math.ceil((this.deadline - Date.now()) / 1000)),
+      record: { kind: 'external', number: this.number, trunk: trunk.name },
+      // The leg's connected line is what the provider gets as From and P-Asserted-Identity; its own caller ID is
+      // the called number, which the caller is shown once bridged.
+      variables: { ...this.variables, 'CALLERID(num)': this.number, 'CONNECTEDLINE(num,i)': callerId },
+      trunk: this,
+    };
+  }
+
+  failed(cause: number | undefined, progressed: boolean): TrunkVerdict {
+    // The ring time used up is no trunk's fault: nobody answered.
+    if (!failsOver(cause, progressed) || Date.now() >= this.deadline - 1000) return undefined;
+    return this.index + 1 < this.routes.length ? this.legAt(this.index + 1) : 'exhausted';
+  }
+
+  answered(legId: string): void {
+    this.factory.answered(legId, (this.routes[this.index] as Route).callerId);
+  }
+
+  done(): void {
+    this.factory.release(this.slot);
+  }
+}
