@@ -5,6 +5,7 @@ import type { Config } from '../core/config';
 import { errorDetails, type Logger } from '../core/logger';
 import type { Database } from '../db/connection';
 import { AriConnection } from './ari/connection';
+import { CALL_EVENT_TYPES } from '../core/ari/events';
 import { AriRest } from '../core/ari/rest';
 import { AmiConnection } from '../core/asterisk/ami';
 import { LiveCallStore, type LiveCall } from '../core/live-calls';
@@ -74,6 +75,7 @@ export function createAriApp(config: Config, db: Database, logger: Logger): AriA
       }
     },
     onConnected: () => {
+      ari.setEventFilter(config.ari.app, CALL_EVENT_TYPES).catch((error: unknown) => logger.warn('ARI event filter not set', { error: errorDetails(error) }));
       void configSync.reloadDialplan();
       reconciler.reconcile(Date.now()).catch((error: unknown) => logger.error('reconciliation failed', { error: errorDetails(error) }));
     },

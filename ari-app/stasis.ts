@@ -15,7 +15,8 @@ export class StasisDispatcher {
   dispatch(event: CallEvent): void {
     const channelId = eventChannelId(event);
     const owner = this.deps.registry.ownerOf(channelId);
-    this.deps.logger.info('call event', {
+    // Debug: at info, one line per ARI event was the app's largest cost per call (stdout writes, bench:calls).
+    this.deps.logger.debug('call event', {
       type: event.type,
       channelId,
       callId: owner?.callId,
