@@ -10,13 +10,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
 import type { Destination } from '../../../core/destinations';
-import { FORWARD_SLOTS, insertRingGroup, setCallSettings, setDestination, setExtensionOwner, type ForwardCondition } from '../../../db/repositories/routing';
 import type { Phone } from '../../support/phones';
 import { freeRtpPort, freeUdpPort } from '../../support/ports';
 import { RtpPeer } from '../../support/rtp-peer';
 import { SippAgent } from '../../support/sipp';
 import { until } from '../../support/until';
-import { dial, expectCall, invitedAt, useRoutingFixture, wasInvited } from './routing-fixture';
+import { dial, expectCall, invitedAt, useRoutingFixture, wasInvited, type ForwardKey } from './routing-fixture';
 
 const ROOT = path.resolve(__dirname, '../../..');
 const PROVIDERS = { a: { ip: '127.0.0.31', number: '+15550003001', trunk: 'fwd-a' }, b: { ip: '127.0.0.32', number: '+15550003002', trunk: 'fwd-b' } } as const;
@@ -59,10 +58,10 @@ describe('external numbers as destinations (forwarding, ring group members, trun
     return new SippAgent({ scenario: file, localIp: PROVIDERS[name].ip, localPort: ports[name], keys: { rtp_port: rtp?.port ?? 40000 }, pauseMs: 300, timeoutSeconds: 30 });
   }
 
-  async function forward(user: string, condition: ForwardCondition, to: Destination | null, noAnswerSeconds = 20): Promise<void> {
-    await setCallSettings(f.stack.db, f.accountId, users[user]!, { dnd: false, noAnswerSeconds });
-    await setDestination(f.stack.db, f.accountId, { type: 'user', id: users[user]! }, FORWARD_SLOTS[condition], to);
-    await f.routingChanged();
+  /** One forwarding rule of a user through the admin API (which takes any E.164 number: toll fraud is judged when
+   *  the call is routed). */
+  async function forward(user: string, condition: ForwardKey, to: Destination | null, noAnswerSeconds = 20): Promise<void> {
+    await f.callSettings(users[user]!, { dnd: false, noAnswerSeconds, forwarding: { [condition]: to } });
   }
 
   async function recordTo(to: string, since: Date): Promise<Record<string, unknown>> {
@@ -151,9 +150,9 @@ describe('external numbers as destinations (forwarding, ring group members, trun
     }
   });
 
-  it('given Carol forwards on no answer after 3 s to an external number, when she does not pick up, then she rings 3 s and the provider answers', async () => {
+  it('given Carol forwards on no answer after 5 s to an external number, when she does not pick up, then she rings 5 s and the provider answers', async () => {
     const to = '+14155550162';
-    await forward('carol', 'no_answer', { type: 'external', number: to }, 3);
+    await forward('carol', 'noAnswer', { type: 'external', number: to }, 5);
     try {
       const carolRings = expectCall(phones.carol!, 'ring');
       const answering = provider('a', 'provider-answer-media');
@@ -161,26 +160,22 @@ describe('external numbers as destinations (forwarding, ring group members, trun
       const [carol, providerResult] = await Promise.all([carolRings.done, answering.done]);
       expect(caller.logged.final, caller.errors).to.equal('200');
       expect(providerResult.logged, providerResult.errors).to.include({ called: to, from: PROVIDERS.a.number });
-      expect(invitedAt(providerResult) - invitedAt(carol), 'ms Carol rang before the call went out').to.be.within(2500, 5000);
+      expect(invitedAt(providerResult) - invitedAt(carol), 'ms Carol rang before the call went out').to.be.within(4500, 7000);
     } finally {
-      await forward('carol', 'no_answer', null);
+      await forward('carol', 'noAnswer', null);
     }
   });
 
   it('given a linear ring group of Xavier then an external number, when Xavier does not answer, then the external member rings in its turn and answers', async () => {
     const to = '+14155550163';
-    const id = await insertRingGroup(f.stack.db, f.accountId, {
-      name: 'Support with mobile', strategy: 'linear', memberRingSeconds: 3, members: [{ userId: users.xavier! }, { number: to }],
-    });
-    await setExtensionOwner(f.stack.db, f.accountId, '590', { ownerType: 'ring_group', ownerId: id });
-    await f.routingChanged();
+    await f.ringGroup({ name: 'Support with mobile', extension: '590', strategy: 'linear', memberRingSeconds: 5, members: [{ userId: users.xavier! }, { number: to }] });
     const xavier = expectCall(phones.xavier!, 'ring');
     const answering = provider('a', 'provider-answer-media');
     const caller = await (await dial(phones.alice!, '590')).done;
     const [xavierResult, providerResult] = await Promise.all([xavier.done, answering.done]);
     expect(caller.logged.final, caller.errors).to.equal('200');
     expect(providerResult.logged, providerResult.errors).to.include({ called: to, from: PROVIDERS.a.number });
-    expect(invitedAt(providerResult) - invitedAt(xavierResult), 'ms between Xavier and the external member ringing').to.be.within(2500, 5000);
+    expect(invitedAt(providerResult) - invitedAt(xavierResult), 'ms between Xavier and the external member ringing').to.be.within(4500, 7000);
   });
 
   it('given Carol forwards always to a premium-rate number, when Alice calls her, then the call is refused with 403, no provider is called, and the record says premium rate', async () => {

@@ -1,6 +1,7 @@
-// The routing suites' fixture: their own ARI app, a fresh account, users with extensions and phones (SIPp user
-// agents registered through Asterisk), and routing set up as rows (db/repositories/routing.ts write helpers)
-// followed by the `routing` change event the admin API publishes, acknowledged by the ARI app.
+// The routing suites' fixture: their own ARI app, a fresh organization whose owner drives the admin API, users
+// with extensions and phones (SIPp user agents registered through Asterisk), and routing set up through the
+// API (call settings, ring groups), then a `routing` change event of the account acknowledged by the ARI app:
+// change events apply in order, so the API's own change is in force once that one is.
 import path from 'node:path';
 import { ChangeNotifier } from '../../../admin-api/notifier';
 import { createLogger } from '../../../core/logger';
@@ -13,7 +14,10 @@ import { registerOrFail, type Phone } from '../../support/phones';
 import { freeRtpPort, freeUdpPort } from '../../support/ports';
 import { RtpPeer } from '../../support/rtp-peer';
 import { SippAgent, type SippResult } from '../../support/sipp';
-import { createTestAccount, openTestStack, removeTestAccount, type TestStack } from '../../support/stack';
+import { openTestStack, removeTestAccount, type TestStack } from '../../support/stack';
+import { startTestApi, type ApiClient, type TestApi } from '../../support/admin-api';
+import { expectStatus } from '../identity/helpers';
+import type { Destination } from '../../../core/destinations';
 
 const scenario = (name: string): string => path.join(__dirname, 'scenarios', `${name}.xml`);
 
@@ -27,18 +31,36 @@ export interface RoutingFixture {
   addPhone(userId: number, label: string, options?: { registered?: boolean }): Promise<Phone>;
   /** Publishes the account's routing change and waits until the ARI app applied it; returns how long that took. */
   routingChanged(): Promise<number>;
+  /** The organization's owner on the admin API. */
+  admin: ApiClient;
+  /** PUT .../users/:userId/call-settings with these changes over the current settings; then applied by the app. */
+  callSettings(userId: number, change: CallSettingsChange): Promise<number>;
+  /** POST .../ring-groups (ring times of at least 5 s); then applied by the app. */
+  ringGroup(body: Record<string, unknown>): Promise<{ id: number; extension: string }>;
+}
+
+export type ForwardKey = 'always' | 'busy' | 'noAnswer' | 'unreachable';
+export interface CallSettingsChange {
+  dnd?: boolean;
+  noAnswerSeconds?: number;
+  forwarding?: Partial<Record<ForwardKey, Destination | null>>;
 }
 
 export function useRoutingFixture(options: { account: string; appEnv?: Record<string, string> }): RoutingFixture {
   const phones: Phone[] = [];
   let notifier: ChangeNotifier;
+  let api: TestApi;
   const fixture = {} as RoutingFixture;
   before(async () => {
     fixture.stack = await openTestStack();
     notifier = new ChangeNotifier(fixture.stack.redis, createLogger('test', 'error'));
     fixture.app = new AriAppProcess({ LOG_LEVEL: 'debug', RING_TIMEOUT_SECONDS: '4', ...options.appEnv });
     await fixture.app.start();
-    fixture.accountId = await createTestAccount(fixture.stack, options.account);
+    api = await startTestApi();
+    const organization = await api.organization(options.account);
+    await fixture.stack.applied(organization.changeId);
+    fixture.accountId = organization.accountId;
+    fixture.admin = organization.api;
   });
   fixture.addUser = async (name, extension) => {
     const { db } = fixture.stack;
@@ -58,6 +80,21 @@ export function useRoutingFixture(options: { account: string; appEnv?: Record<st
     if (registered) await registerOrFail(phone);
     return phone;
   };
+  fixture.callSettings = async (userId, change) => {
+    const path = `/v1/accounts/${fixture.accountId}/users/${userId}/call-settings`;
+    const read = await fixture.admin.get(path);
+    expectStatus(read, 200);
+    const current = read.body as Required<CallSettingsChange>;
+    const body = { ...current, ...change, forwarding: { ...current.forwarding, ...change.forwarding } };
+    expectStatus(await fixture.admin.put(path, body), 200);
+    return fixture.routingChanged();
+  };
+  fixture.ringGroup = async (body) => {
+    const created = await fixture.admin.post(`/v1/accounts/${fixture.accountId}/ring-groups`, body);
+    expectStatus(created, 201);
+    await fixture.routingChanged();
+    return { id: Number(created.body.id), extension: String(body.extension) };
+  };
   fixture.routingChanged = async () => {
     const started = Date.now();
     await fixture.stack.applied(await notifier.routingChanged(fixture.accountId), 5000);
@@ -71,6 +108,7 @@ export function useRoutingFixture(options: { account: string; appEnv?: Record<st
     for (const phone of phones) phone.rtp.close();
     await fixture.app?.stop();
     if (fixture.accountId) await removeTestAccount(fixture.stack, fixture.accountId);
+    await api?.close();
     await fixture.stack?.close();
   });
   return fixture;
