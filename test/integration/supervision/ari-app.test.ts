@@ -40,7 +40,8 @@ describe('the supervised ARI app', function () {
 
     const killedAt = Date.now();
     process.kill(oldPid, 'SIGKILL');
-    await until('the ARI app is connected again', () => connections() === 2, { timeoutMs: 20_000, intervalMs: 100 });
+    // The supervisor marks it ready from the app's own ready line, which may follow the connection's by a moment.
+    await until('the ARI app is connected again and ready', () => connections() === 2 && readState(runDir, 'ari-app').ready === '1', { timeoutMs: 20_000, intervalMs: 100 });
     expect(Date.now() - killedAt, 'back within a few seconds').to.be.below(10_000);
 
     const state = readState(runDir, 'ari-app');
