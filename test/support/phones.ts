@@ -44,19 +44,28 @@ export async function registerOrFail(phone: Phone): Promise<void> {
 }
 
 /** The called phone's user agent, waiting for an INVITE on its registered port. */
-export function answerCalls(phone: Phone, scenarioName: string, answerDelayMs = 200): SippAgent {
-  return new SippAgent({ scenario: scenario(scenarioName), localPort: phone.uasPort, keys: { rtp_port: phone.rtp.port }, pauseMs: answerDelayMs, timeoutSeconds: 30 });
+/** A suite's own SIPp scenario (a file path) and time limit instead of the plain phone's. */
+export interface AgentOptions {
+  scenarioPath?: string;
+  timeoutSeconds?: number;
 }
 
-export async function placeCall(from: Phone, extension: string, holdMs = 3000): Promise<SippAgent> {
+export function answerCalls(phone: Phone, scenarioName: string, answerDelayMs = 200, options: AgentOptions = {}): SippAgent {
   return new SippAgent({
-    scenario: scenario('caller'),
+    scenario: options.scenarioPath ?? scenario(scenarioName), localPort: phone.uasPort, keys: { rtp_port: phone.rtp.port }, pauseMs: answerDelayMs,
+    timeoutSeconds: options.timeoutSeconds ?? 30,
+  });
+}
+
+export async function placeCall(from: Phone, extension: string, holdMs = 3000, options: AgentOptions = {}): Promise<SippAgent> {
+  return new SippAgent({
+    scenario: options.scenarioPath ?? scenario('caller'),
     localPort: await freeUdpPort(),
     service: extension,
     authUser: from.device.sip.username,
     authPassword: from.device.sip.password,
     keys: { rtp_port: from.rtp.port, caller_user: from.device.sip.username },
     pauseMs: holdMs,
-    timeoutSeconds: 30,
+    timeoutSeconds: options.timeoutSeconds ?? 30,
   });
 }

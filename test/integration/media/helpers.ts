@@ -1,29 +1,19 @@
 // What the media suites share: their SIPp scenarios, the phones' legs in Asterisk once bridged, and audio
 // started both ways (each phone sends to the RTP port Asterisk opened for its leg).
 import path from 'node:path';
-import { freeUdpPort } from '../../support/ports';
 import { SippAgent } from '../../support/sipp';
 import { until } from '../../support/until';
 import type { CallFixture } from '../../support/call-fixture';
-import type { Phone } from '../../support/phones';
+import { answerCalls, placeCall, type Phone } from '../../support/phones';
 
 export const mediaScenario = (name: string): string => path.join(__dirname, 'scenarios', `${name}.xml`);
 
-export async function call(from: Phone, extension: string, scenarioName: string, holdMs = 3000): Promise<SippAgent> {
-  return new SippAgent({
-    scenario: mediaScenario(scenarioName),
-    localPort: await freeUdpPort(),
-    service: extension,
-    authUser: from.device.sip.username,
-    authPassword: from.device.sip.password,
-    keys: { rtp_port: from.rtp.port, caller_user: from.device.sip.username },
-    pauseMs: holdMs,
-    timeoutSeconds: 40,
-  });
+export function call(from: Phone, extension: string, scenarioName: string, holdMs = 3000): Promise<SippAgent> {
+  return placeCall(from, extension, holdMs, { scenarioPath: mediaScenario(scenarioName), timeoutSeconds: 40 });
 }
 
 export function answer(phone: Phone, scenarioName: string, timeoutSeconds = 40): SippAgent {
-  return new SippAgent({ scenario: mediaScenario(scenarioName), localPort: phone.uasPort, keys: { rtp_port: phone.rtp.port }, pauseMs: 200, timeoutSeconds });
+  return answerCalls(phone, scenarioName, 200, { scenarioPath: mediaScenario(scenarioName), timeoutSeconds });
 }
 
 export interface Legs {
