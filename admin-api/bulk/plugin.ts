@@ -3,4 +3,4 @@ import type { DomainPlugin } from '../domain';
 import { bulkRoutes } from './routes';
 import { BulkProvisioningService } from './service';
 
-export const bulkPlugin: DomainPlugin = ({ db, notifier, jobs, config }) => bulkRoutes(new BulkProvisioningService(db, notifier, jobs, config.passwordPolicy));
+export const bulkPlugin: DomainPlugin = ({ db, notifier, jobs, config }) => bulkRoutes(new BulkProvisioningService(db, notifier, jobs, config.passwordPolicy, config.sip.endpointMedia));

@@ -3,6 +3,7 @@
 // or the next free one) and a SIP device each (in the account's context, presenting the user's name and
 // extension) are written in one transaction; the generated passwords are
 // returned once, and onboarding emails are queued.
+import type { EndpointMediaPolicy } from '../../core/config';
 import { mayAdd, roleAssignableIn } from '../../core/access';
 import type { JobQueue } from '../../core/job-queue';
 import { generateIdentifier, generatePassword } from '../../core/secrets';
@@ -64,6 +65,8 @@ export class BulkProvisioningService {
     private readonly notifier: ChangeNotifier,
     private readonly jobs: JobQueue,
     private readonly policy: PasswordPolicy,
+    /** The devices' media time-outs and session timers (config.sip.endpointMedia); defaults when absent. */
+    private readonly media?: EndpointMediaPolicy,
   ) {}
 
   async provision(scope: AccountScope, rows: BulkRow[], defaultRoleId: number | undefined): Promise<BulkResult> {
@@ -84,7 +87,7 @@ export class BulkProvisioningService {
       })));
       await insertDeviceEndpoints(trx, plan.map((user) => ({
         endpointId: user.sipUsername, password: user.sipPassword, context: account.dialplan_context, kind: user.phoneMode === 'webrtc' ? 'webrtc' : 'desk_phone',
-        callerIdName: user.row.fullName, callerIdNumber: user.extension,
+        callerIdName: user.row.fullName, callerIdNumber: user.extension, media: this.media,
       })));
       await scope.audit(trx, { action: 'user.bulk_create', entity: 'user', entityId: null, after: { count: plan.length, usernames: plan.map((user) => user.username) } });
       return userIds;

@@ -66,7 +66,7 @@ async function main(): Promise<void> {
   let exitCode = 0;
   try {
     if (!dryRun) await redis.connect();
-    const trunks = new TrunkService(db, new ChangeNotifier(redis, logger));
+    const trunks = new TrunkService(db, new ChangeNotifier(redis, logger), config.sip.endpointMedia);
     // Audit rows of the run name no actor: ops' files and git say who changed what.
     const report = await applyTrunkFiles(trunks, path.resolve(values.dir ?? DEFAULT_TRUNKS_DIR), { dryRun, scope: systemScope('trunks:apply', logger) });
     process.stdout.write(`${formatReport(report, dryRun)}\n`);

@@ -3,4 +3,4 @@ import type { DomainPlugin } from '../domain';
 import { trunkRoutes } from './routes';
 import { TrunkService } from './service';
 
-export const trunksPlugin: DomainPlugin = ({ db, notifier }) => trunkRoutes(new TrunkService(db, notifier));
+export const trunksPlugin: DomainPlugin = ({ db, notifier, config }) => trunkRoutes(new TrunkService(db, notifier, config.sip.endpointMedia));

@@ -7,6 +7,7 @@
 // Trunks are the installation's, not an account's: the methods take a PublicScope, which an operator's request
 // (a UserScope) and trunks:apply (admin-api/system-scope.ts) both are. Who may reach them at all is the routes'
 // access (platform operators) and ops' hold on the files.
+import type { EndpointMediaPolicy } from '../../core/config';
 import { isDeepStrictEqual } from 'node:util';
 import type { Database, Queryable } from '../../db/connection';
 import { trunkObjectId, trunkRows, type TrunkDefinition, type TrunkRows } from '../../db/repositories/trunk-rows';
@@ -46,8 +47,8 @@ export interface TrunkPlan {
   changes: string[];
 }
 
-function desiredState(write: TrunkWrite): TrunkState & { rows: TrunkRows } {
-  return { rows: trunkRows(write.name, write.definition, write.password), accounts: [...write.definition.accounts].sort((a, b) => a - b), numbers: [...write.definition.numbers].sort((a, b) => a.number.localeCompare(b.number)) };
+function desiredState(write: TrunkWrite, media: EndpointMediaPolicy | undefined): TrunkState & { rows: TrunkRows } {
+  return { rows: trunkRows(write.name, write.definition, write.password, media), accounts: [...write.definition.accounts].sort((a, b) => a - b), numbers: [...write.definition.numbers].sort((a, b) => a.number.localeCompare(b.number)) };
 }
 
 const SECRET_FIELDS = new Set(['password']);
@@ -97,7 +98,8 @@ export class TrunkService {
   /** Numbers route to destinations (issue 9): checked, resolved and stored beside the trunk's rows. */
   private readonly routes = new TrunkNumberRoutes();
 
-  constructor(private readonly db: Database, private readonly notifier: ChangeNotifier) {}
+  /** media: the endpoints' media time-outs and session timers (config.sip.endpointMedia); defaults when absent. */
+  constructor(private readonly db: Database, private readonly notifier: ChangeNotifier, private readonly media?: EndpointMediaPolicy) {}
 
   /** Every trunk, in one query. */
   async list(_scope: PublicScope): Promise<TrunkView[]> {
@@ -127,7 +129,7 @@ export class TrunkService {
   async plan(_scope: PublicScope, write: TrunkWrite): Promise<TrunkPlan> {
     const existing = await findTrunk(this.db, write.name);
     const current = existing ? await this.routes.withStored(this.db, existing.id, await readTrunkState(this.db, existing)) : undefined;
-    const changes = diffTrunkState(current, await this.routes.resolve(this.db, desiredState(write)));
+    const changes = diffTrunkState(current, await this.routes.resolve(this.db, desiredState(write, this.media)));
     return { name: write.name, action: !existing ? 'create' : changes.length > 0 ? 'update' : 'unchanged', changes };
   }
 
@@ -155,7 +157,7 @@ export class TrunkService {
       const lost = ownershipError(existing, write.source);
       if (lost) throw lost;
       const current = existing ? await this.routes.withStored(trx, existing.id, await readTrunkState(trx, existing)) : undefined;
-      const desired = await this.routes.resolve(trx, desiredState(resolved));
+      const desired = await this.routes.resolve(trx, desiredState(resolved, this.media));
       const changes = diffTrunkState(current, desired);
       if (existing && changes.length === 0) return { name: write.name, action: 'unchanged' as const, changes, registrationChanged: false, accounts: [] };
       const id = await writeTrunk(trx, { name: write.name, source: write.source, definition: write.definition, rows: desired.rows, accounts: desired.accounts, numbers: desired.numbers });
