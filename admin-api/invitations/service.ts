@@ -129,7 +129,7 @@ export class InvitationService {
     };
   }
 
-  async accept(_scope: PublicScope, token: string, password: string | undefined): Promise<{ username: string; accountId: number }> {
+  async accept(scope: PublicScope, token: string, password: string | undefined): Promise<{ username: string; accountId: number }> {
     const invitation = await this.live(token);
     if (!invitation.passwordHash) {
       if (!password) throw invitationErrors.passwordRequired();
@@ -139,9 +139,14 @@ export class InvitationService {
     await this.db.transaction(async (trx) => {
       // Single use: the token is spent in the same transaction that accepts it.
       if (!(await spendInvitationToken(trx, invitation.id, hashToken(token)))) throw invitationErrors.linkNotValid();
+      // Only a membership still waiting for this link becomes active: one an admin removed since (deactivated)
+      // must not come back through an old email.
+      const membership = await findMembership(trx, invitation.userId, invitation.accountId);
+      if (membership?.status !== 'invited') throw invitationErrors.linkNotValid();
       if (passwordHash) await updateUser(trx, invitation.userId, { passwordHash });
       if (invitation.userStatus === 'invited') await updateUser(trx, invitation.userId, { status: 'active' });
       await setMembershipStatus(trx, { userId: invitation.userId, accountIds: [invitation.accountId] }, 'active');
+      await scope.audit(trx, { accountId: invitation.accountId, action: 'invitation.accept', entity: 'invitation', entityId: invitation.id, after: { username: invitation.username, viaLink: true } });
     });
     await this.access.userAccessChanged([invitation.userId]);
     return { username: invitation.username, accountId: invitation.accountId };

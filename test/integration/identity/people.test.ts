@@ -39,6 +39,23 @@ describe('people: invitations, groups, custom roles, audit, removal', function (
     expectStatus(await f.api.client.post(`${path}/accept`, { password: 'a long enough passphrase' }), 404, 'INVITATION_NOT_FOUND');
   });
 
+  it('given an invited user removed by an admin, when the old emailed link is accepted, then it is refused and they stay removed', async () => {
+    const email = `${uniqueName('removed')}@example.test`;
+    const invited = await f.org.api.post(`/v1/accounts/${f.subaccountId}/invitations`, { fullName: 'Rex Removed', email, roleId: await presetRoleId(f.org.api, f.subaccountId, 'admin') });
+    expectStatus(invited, 202);
+    const mail = await f.smtp.waitFor(email);
+    const link = /(http:\/\/\S+\/v1\/invitations\/pbxi_[A-Za-z0-9_-]+)/.exec(mail.body)?.[1];
+    const pending = await f.org.api.get(`/v1/accounts/${f.subaccountId}/users?status=invited`);
+    const rex = (pending.body.users as { id: number; email: string }[]).find((user) => user.email === email);
+    expectStatus(await f.org.api.post(`/v1/accounts/${f.subaccountId}/users/${rex!.id}/remove`, {}), 204);
+    const path = link!.slice(f.api.client.base.length);
+    expectStatus(await f.api.client.post(`${path}/accept`, { password: 'a long enough passphrase' }), 404, 'INVITATION_NOT_FOUND');
+    const after = await f.org.api.get(`/v1/accounts/${f.subaccountId}/users/${rex!.id}`);
+    expect(after.body.membership.status).to.equal('deactivated');
+    const login = await f.api.client.post('/v1/auth/login', { username: email, password: 'a long enough passphrase' });
+    expect(login.status).to.equal(401);
+  });
+
   it('given an Admin, when inviting someone as Owner, then 403 and no email is sent', async () => {
     const admin = await addUser(f.org.api, f.subaccountId, 'admin');
     const email = `${uniqueName('nope')}@example.test`;
