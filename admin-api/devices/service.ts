@@ -6,7 +6,7 @@ import { generateIdentifier, generatePassword } from '../../core/secrets';
 import type { Database } from '../../db/connection';
 import { findAccount } from '../../db/repositories/accounts';
 import { findOwnerExtension } from '../../db/repositories/extensions';
-import { effectiveMembership, findMembership } from '../../db/repositories/memberships';
+import { effectiveMembership } from '../../db/repositories/memberships';
 import { findUser } from '../../db/repositories/users';
 import {
   deleteDeviceRow, findDevice, insertDevice, listDevices, updateDeviceRow, type DeviceRow,
@@ -74,7 +74,8 @@ export class DeviceService {
     const deviceId = await this.db.transaction(async (trx) => {
       const account = await findAccount(trx, accountId);
       if (!account) throw deviceErrors.accountNotFound(accountId);
-      const user = (await findMembership(trx, userId, accountId)) && (await findUser(trx, userId));
+      // Only for an active member (directly or from above): a removed or merely invited user gets no phone here.
+      const user = (await effectiveMembership(trx, userId, accountId)) && (await findUser(trx, userId));
       if (!user) throw deviceErrors.userNotInAccount(userId);
       const extension = await findOwnerExtension(trx, accountId, { type: 'user', id: userId });
       const id = await insertDevice(trx, { accountId, label, kind, endpointId, userId });
@@ -131,6 +132,10 @@ export class DeviceService {
   async update(scope: AccountScope, deviceId: number, change: UpdateDeviceInput): Promise<DeviceView> {
     const device = await this.require(scope.accountId, deviceId);
     await this.db.transaction(async (trx) => {
+      // A device its user's removal disabled stays disabled until the user is a member again.
+      if (change.enabled === true && device.user_id !== null && !(await effectiveMembership(trx, Number(device.user_id), scope.accountId))) {
+        throw deviceErrors.userNotInAccount(Number(device.user_id));
+      }
       await updateDeviceRow(trx, deviceId, change);
       if (change.enabled !== undefined) await setEndpointsEnabled(trx, [device.endpoint_id], change.enabled);
       await scope.audit(trx, { action: 'device.update', entity: 'device', entityId: deviceId, before: { label: device.label, enabled: Boolean(device.enabled) }, after: change });

@@ -99,6 +99,19 @@ describe('extension plan: users own extensions, devices ring on their user\'s (a
     expectStatus(await createUser('Next Holder', '431'), 201);
   });
 
+  it('given a user removed from the account, then no device can be made for them and theirs cannot be enabled again', async () => {
+    const sub = f.subaccountId;
+    const user = await addUser(f.org.api, sub, 'agent');
+    const device = await f.org.api.post(`/v1/accounts/${sub}/devices`, { userId: user.id, label: 'Soon gone', kind: 'desk_phone' });
+    expectStatus(device, 201);
+    expectStatus(await f.org.api.post(`/v1/accounts/${sub}/users/${user.id}/remove`, {}), 204);
+    expectStatus(await f.org.api.post(`/v1/accounts/${sub}/devices`, { userId: user.id, label: 'Another', kind: 'desk_phone' }), 422, 'USER_NOT_IN_ACCOUNT');
+    expectStatus(await f.org.api.patch(`/v1/accounts/${sub}/devices/${device.body.id}`, { enabled: true }), 422, 'USER_NOT_IN_ACCOUNT');
+    const after = await f.org.api.get(`/v1/accounts/${sub}/devices/${device.body.id}`);
+    expect(after.body.enabled).to.equal(false);
+    expect((await f.api.db('ps_endpoints').where({ id: device.body.sipUsername }).first('deny'))?.deny).to.not.equal(null);
+  });
+
   it('given a device with an extension of its own, or without a user, then 400 and nothing is written', async () => {
     const agent = await addUser(f.org.api, f.subaccountId, 'agent');
     const refused = await f.org.api.post(devices(), { extension: '441', label: 'Old style', kind: 'desk_phone', userId: agent.id });
