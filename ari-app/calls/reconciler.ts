@@ -36,17 +36,18 @@ export class Reconciler {
     }
     // A channel of ours from before this connection that no flow owns belonged to a previous process (a call
     // still ringing when it died): nothing will ever end it but us.
-    await this.endOrphans(connectedAt);
-    this.closeInterruptedRecords(connectedAt);
+    const ended = await this.endOrphans(connectedAt);
+    this.closeInterruptedRecords(connectedAt, ended.present);
   }
 
   startSweeping(): void {
     this.sweepTimer = setInterval(() => {
       const cutoff = Date.now() - this.options.orphanGraceMs;
-      this.endOrphans(cutoff).catch((error: unknown) => {
-        this.deps.logger.warn('sweep failed', { error: (error as Error).message });
-      });
-      this.closeInterruptedRecords(cutoff);
+      this.endOrphans(cutoff)
+        .then((ended) => this.closeInterruptedRecords(cutoff, ended.present))
+        .catch((error: unknown) => {
+          this.deps.logger.warn('sweep failed', { error: (error as Error).message });
+        });
     }, this.options.sweepIntervalMs);
     this.sweepTimer.unref();
   }
@@ -55,20 +56,23 @@ export class Reconciler {
     clearInterval(this.sweepTimer);
   }
 
-  /** Call records started before `cutoff` and still open whose caller channel no flow of ours owns: the app
-   *  that carried them died (or their ending was lost) and no one else will finish them. An adopted call owns
-   *  its channels, so its record stays open until it ends. */
-  closeInterruptedRecords(cutoff: number): void {
-    this.deps.recorder.closeInterrupted(new Date(cutoff), (channelId) => this.deps.registry.owns(channelId));
+  /** Call records started before `cutoff` and still open whose caller channel no flow of ours owns and Asterisk
+   *  no longer has (beyond the orphans just ended): the app that carried them died (or their ending was lost)
+   *  and no one else will finish them. An adopted call owns its channels, and another ARI app instance's live
+   *  call still has its channel in Asterisk, so their records stay open until they end. */
+  closeInterruptedRecords(cutoff: number, present: ReadonlySet<string>): void {
+    this.deps.recorder.closeInterrupted(new Date(cutoff), (channelId) => this.deps.registry.owns(channelId) || present.has(channelId));
   }
 
   /** Ends channels in our Stasis application that no flow owns and that were created before `cutoff`. The
    *  periodic sweep's cutoff leaves a grace period for calls whose StasisStart is still being handled. */
-  async endOrphans(cutoff: number): Promise<number> {
+  async endOrphans(cutoff: number): Promise<{ ended: number; present: Set<string> }> {
     const { ari, registry, logger, app } = this.deps;
-    const orphans = (await ari.listChannels()).filter(
+    const channels = await ari.listChannels();
+    const orphans = channels.filter(
       (channel) => isOurs(channel, app) && !registry.owns(channel.id) && Date.parse(channel.creationtime) < cutoff,
     );
+    const orphanIds = new Set(orphans.map((channel) => channel.id));
     for (const channel of orphans) {
       logger.warn('orphan channel ended', { channelId: channel.id, name: channel.name, state: channel.state });
       // An unanswered caller learns the service failed (503: try again), not that the callee declined (603).
@@ -76,7 +80,8 @@ export class Reconciler {
       await ari.hangup(channel.id, reason).catch((error: unknown) => isGone(error) || Promise.reject(error));
     }
     await this.destroyEmptyBridges(cutoff);
-    return orphans.length;
+    // What stays up in Asterisk once the orphans are gone: channels of live calls, ours or another instance's.
+    return { ended: orphans.length, present: new Set(channels.map((channel) => channel.id).filter((id) => !orphanIds.has(id))) };
   }
 
   /** A call's bridge always holds its parties (a flow destroys it when it ends), so an empty one from before

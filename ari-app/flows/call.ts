@@ -43,7 +43,13 @@ export abstract class Call implements CallFlow {
 
   abstract handle(event: CallEvent): void;
 
+  /** Claims a channel for this call. A call that already ended (its caller hung up while a step awaited) claims
+   *  nothing more: the channel is hung up instead, so no leg outlives its call unowned by the sweep. */
   protected own(channelId: string): void {
+    if (this.ended) {
+      void this.hangup(channelId);
+      return;
+    }
     this.channels.add(channelId);
     this.deps.registry.claim(channelId, this);
   }

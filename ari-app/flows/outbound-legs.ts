@@ -86,6 +86,11 @@ export class ExternalLegFactory {
     if (this.closed || !(await this.services.slots.acquire(accountId, slot, settings.maxConcurrentOutbound))) {
       return this.refuse('congestion', 'outbound limit reached', number);
     }
+    // The call may have ended while the slot was being taken: close() has run, so give it straight back.
+    if (this.closed) {
+      void this.services.slots.release(accountId, slot);
+      return this.refuse('congestion', 'call ended', number);
+    }
     this.hold(slot);
     const attempt = new TrunkAttempt(this, slot, number, routes, variables, timeoutSeconds, this.services.trunkProgressTimeoutMs);
     return { kind: 'legs', legs: [attempt.legAt(0)] };

@@ -93,7 +93,14 @@ export class OutboundCall extends Call {
     if (!(await this.services.slots.acquire(this.accountId, this.callId, this.settings.maxConcurrentOutbound))) {
       return this.refuse(SOUNDS.allBusy, 'congestion', 'refused', 'outbound limit reached');
     }
+    // The caller may have hung up while the slot was being taken: end() ran without it, so give it back here.
+    if (this.ended) {
+      void this.services.slots.release(this.accountId, this.callId);
+      return;
+    }
     this.holdsSlot = true;
+    // Kept alive from the start: a call that rings past the slot's expiry still counts against the limit.
+    this.refreshTimer = setInterval(() => void this.services.slots.refresh(this.accountId, this.callId), SLOT_REFRESH_MS);
     await this.deps.ari.ring(this.caller.id);
     await this.tryNextTrunk('first trunk');
   }
@@ -107,6 +114,7 @@ export class OutboundCall extends Call {
   }
 
   private async tryNextTrunk(why: string): Promise<void> {
+    if (this.ended) return;
     this.trunkIndex += 1;
     const trunk = this.trunks[this.trunkIndex];
     if (!trunk) return this.finish('congestion', 'failed', 'all trunks failed');
@@ -210,7 +218,6 @@ export class OutboundCall extends Call {
     this.answered = true;
     this.deps.recorder.legAnswered(this.callId, leg.id);
     this.deps.recorder.callAnswered(this.callId, { legId: leg.id, number: this.to });
-    if (this.holdsSlot) this.refreshTimer = setInterval(() => void this.services.slots.refresh(this.accountId, this.callId), SLOT_REFRESH_MS);
     return this.step('connect', async () => {
       // Bridging sends each side the other's caller ID (a re-INVITE to the provider): the provider must see the
       // caller ID chosen above, never the phone's internal extension.

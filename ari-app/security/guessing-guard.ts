@@ -96,6 +96,9 @@ export class GuessingGuard {
     // Decided before any await: under a burst, every event handled meanwhile is a guess Asterisk evaluated.
     const local = this.recent.record(failure.address, failure.key, failure.atMs);
     const blockedHere = local >= maxFailures ? this.blockOnce(failure, local) : undefined;
+    // Awaited below, unless the shared count fails first: its own failure must never go unhandled (that would
+    // end the process, and every call it carries).
+    blockedHere?.catch((error: unknown) => this.deps.logger.error('SIP address not blocked', { address: failure.address, error: errorDetails(error) }));
     try {
       const shared = await this.deps.window.record(failure.address, failure.key, failure.atMs);
       // After a restart this process has missed earlier failures; the shared window has not.
