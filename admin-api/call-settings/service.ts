@@ -4,7 +4,7 @@
 // account in their key (db/migrations/20261130000032_routing_permission.ts).
 import type { Database, Queryable } from '../../db/connection';
 import { FORWARD_CONDITIONS, readCallSettings, writeCallSettings, type CallSettingsRecord } from '../../db/repositories/call-settings';
-import { findMembership } from '../../db/repositories/memberships';
+import { effectiveMembership } from '../../db/repositories/memberships';
 import { DestinationService, lockAccountRouting } from '../destinations/service';
 import type { ChangeNotifier } from '../notifier';
 import type { AccountScope } from '../scope';
@@ -57,8 +57,10 @@ export class CallSettingsService {
   /** The target's rank in the account: 404 unless they are an active member (you always reach yourself). */
   private async targetRank(db: Queryable, scope: AccountScope, userId: number): Promise<number> {
     if (userId === scope.actor.user.id) return scope.membership.rank;
-    const membership = await findMembership(db, userId, scope.accountId);
-    if (!membership || membership.status !== 'active') throw callSettingsErrors.userNotFound(userId);
+    // The effective rank: an Organization Owner who also holds a low direct membership here is still above a
+    // subaccount's Admin, whose tier rules must see them as they are.
+    const membership = await effectiveMembership(db, userId, scope.accountId);
+    if (!membership) throw callSettingsErrors.userNotFound(userId);
     return membership.rank;
   }
 }
