@@ -114,4 +114,20 @@ describe('routing API: call settings', function () {
     expectStatus(await f.agent2.api.put(own(f.accountId), { dnd: false, noAnswerSeconds: 20, forwarding: NOTHING }), 200);
     await f.api.db('memberships').where({ user_id: f.agent2.id, account_id: f.otherAccountId }).delete();
   });
+
+  it("given an Organization Owner who also holds a low direct membership in the subaccount, when the subaccount's Admin sets their call settings, then 403: they are above the Admin", async () => {
+    const agentRole = await f.api.db('roles').where({ preset_key: 'agent' }).first('id', 'name', 'rank', 'permissions');
+    // A second, lower membership where they already reach from above (as older data can hold).
+    await f.api.db('memberships').insert({
+      user_id: f.org.userId, account_id: f.accountId, role_id: agentRole.id, role_name: agentRole.name, rank: agentRole.rank,
+      permissions: typeof agentRole.permissions === 'string' ? agentRole.permissions : JSON.stringify(agentRole.permissions), reaches_descendants: false, status: 'active',
+    });
+    try {
+      const path = `/v1/accounts/${f.accountId}/users/${f.org.userId}/call-settings`;
+      const put = await f.admin.api.put(path, { dnd: true, noAnswerSeconds: 20, forwarding: { always: null, busy: null, noAnswer: null, unreachable: null } });
+      expect(put.status, JSON.stringify(put.body)).to.equal(403);
+    } finally {
+      await f.api.db('memberships').where({ user_id: f.org.userId, account_id: f.accountId }).delete();
+    }
+  });
 });
