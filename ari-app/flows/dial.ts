@@ -7,14 +7,14 @@
 //      a national number missing the outside-line prefix or the area code -> 484 Address Incomplete.
 // The account's dialing settings come from memory (refreshed each second), the extension check from the
 // routing directory's cache: an internal call pays no extra query.
-import type { ChannelSnapshot } from '../../core/ari/events';
+import { endpointOf, type ChannelSnapshot } from '../../core/ari/events';
 import { normalizeDialed } from '../../core/dialing/numbers';
 import type { Logger } from '../../core/logger';
 import { recordRefusal } from '../calls/records';
 import { callerOutcomeFor } from '../routing/directory';
 import type { FlowDeps } from './call';
 import { isRoutableExtension, RoutedCall } from './routed-call';
-import { endpointOf, OutboundCall } from './outbound';
+import { OutboundCall } from './outbound';
 import type { AccountDialing, OutboundServices } from './outbound-services';
 
 // Q.850 28, invalid number format: Asterisk answers SIP 484 Address Incomplete.

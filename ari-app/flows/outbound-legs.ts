@@ -15,17 +15,14 @@ import { allowedCallerIds } from '../../core/caller-id-policy';
 import { checkDestination, withinCallingHours } from '../../core/dialing/toll-fraud';
 import type { OutboundTrunk } from '../../db/repositories/trunks';
 import type { CallerOutcome } from './call';
-import { FAILOVER_CAUSES } from './outbound';
+import { FAILOVER_CAUSES, REJECTED } from './outbound';
+import { isE164 } from '../../core/dialing/numbers';
 import type { OutboundServices } from './outbound-services';
 import { SLOT_REFRESH_MS } from './outbound-slots';
 import type { RingLeg, TrunkFailover, TrunkVerdict } from './ringer';
 
 /** What an external number gives a step: legs to ring (one attempt through the trunks), or a refusal. */
 export type ExternalLegs = { kind: 'legs'; legs: RingLeg[] } | { kind: 'refused'; outcome: CallerOutcome; reason: string };
-
-// Q.850 21, call rejected: SIP 403, as the outbound flow refuses toll fraud.
-const REJECTED = { code: 21 } as const;
-const E164 = /^\+[1-9][0-9]{6,14}$/;
 
 /** Whether a trunk leg's failure moves to the next trunk: 5xx and 408 causes, or a leg that never progressed
  *  and ended without a cause (the outbound flow's rule). */
@@ -68,7 +65,7 @@ export class ExternalLegFactory {
 
   async legs(number: string, timeoutSeconds: number, variables: Record<string, string>): Promise<ExternalLegs> {
     const { accountId } = this.owner;
-    if (!E164.test(number)) return this.refuse(REJECTED, 'invalid external number', number);
+    if (!isE164(number)) return this.refuse(REJECTED, 'invalid external number', number);
     const settings = await this.services.directory.accountDialing(accountId);
     if (!settings) return this.refuse('failure', 'account settings unavailable', number);
     const verdict = checkDestination(number, settings);

@@ -7,7 +7,7 @@
 //   403 (Q.850 21): international not allowed, premium rate, outside calling hours, no caller ID for the user
 //   503 (Q.850 34): no trunk serves the account, the outbound limit is reached, every trunk failed
 import { randomUUID } from 'node:crypto';
-import type { CallEvent, ChannelSnapshot, DialEvent } from '../../core/ari/events';
+import { endpointOf, type CallEvent, type ChannelSnapshot, type DialEvent } from '../../core/ari/events';
 import { isGone } from '../../core/ari/rest';
 import { allowedCallerIds } from '../../core/caller-id-policy';
 import { checkDestination, withinCallingHours } from '../../core/dialing/toll-fraud';
@@ -17,7 +17,7 @@ import { Call, isHangup, type CallerOutcome, type FlowDeps } from './call';
 import { SLOT_REFRESH_MS } from './outbound-slots';
 import type { AccountDialing, CallingDevice, OutboundServices } from './outbound-services';
 
-const REJECTED = { code: 21 } as const;
+export const REJECTED = { code: 21 } as const;
 const SOUNDS = { noService: 'sound:ss-noservice', refused: 'sound:cannot-complete-as-dialed', allBusy: 'sound:all-circuits-busy-now' } as const;
 const ANNOUNCEMENT_MAX_MS = 10_000;
 
@@ -270,9 +270,4 @@ export class OutboundCall extends Call {
     clearInterval(this.refreshTimer);
     if (this.holdsSlot) void this.services.slots.release(this.accountId, this.callId);
   }
-}
-
-/** The PJSIP endpoint of a channel, from its name (PJSIP/<endpoint>-<sequence>). */
-export function endpointOf(channel: ChannelSnapshot): string {
-  return channel.name.replace(/^PJSIP\//, '').replace(/-[0-9a-f]+$/, '');
 }

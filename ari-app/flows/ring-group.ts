@@ -40,7 +40,7 @@ export function shownCallerId(caller: { name: string; number: string }, prefix: 
 const memberSeconds = (group: RingGroupRouting, member: RingGroupMember): number => member.ringSeconds ?? group.memberRingSeconds;
 
 /** A member's legs, or none when the member cannot take the call now (unknown, DND, unregistered, busy). */
-async function memberLegs(call: RoutedCallView, group: RingGroupRouting, member: RingGroupMember, seconds: number): Promise<RingLeg[]> {
+async function memberLegs(call: RoutedCallView, group: RingGroupRouting, member: RingGroupMember, seconds: number, channels: ChannelNames): Promise<RingLeg[]> {
   const variables = call.callerIdVariables(group.callerIdPrefix);
   if (member.type === 'external') {
     if (!member.number || !call.externalLeg) {
@@ -56,18 +56,26 @@ async function memberLegs(call: RoutedCallView, group: RingGroupRouting, member:
   if (!user || user.settings?.dnd) return [];
   const { registered } = await reachableDevices(call, user.endpointIds);
   if (registered.length === 0) return [];
-  if (group.skipBusy && (await inACall(call, user.endpointIds))) {
+  if (group.skipBusy && inACall(await channels(), user.endpointIds)) {
     call.log.info('busy member skipped', { ringGroupId: group.id, userId: user.userId });
     return [];
   }
   return deviceLegs(registered, user.userId, seconds, variables);
 }
 
-/** Whether any of these devices has a channel in Asterisk now (ARI's channel list: one request). */
-async function inACall(call: RoutedCallView, endpointIds: string[]): Promise<boolean> {
+/** The names of Asterisk's channels, listed at most once per use (ARI's channel list is one request over every
+ *  channel): ring all asks it for all members at once, a hunt afresh for each member it reaches. */
+type ChannelNames = () => Promise<string[]>;
+
+function channelNamesOnce(call: RoutedCallView): ChannelNames {
+  let names: Promise<string[]> | undefined;
+  return () => (names ??= call.deps.ari.listChannels().then((channels) => channels.map((channel) => channel.name)));
+}
+
+/** Whether any of these devices has a channel in Asterisk now. */
+function inACall(channelNames: string[], endpointIds: string[]): boolean {
   const prefixes = endpointIds.map((id) => `PJSIP/${id}-`);
-  const channels = await call.deps.ari.listChannels();
-  return channels.some((channel) => prefixes.some((prefix) => channel.name.startsWith(prefix)));
+  return channelNames.some((name) => prefixes.some((prefix) => name.startsWith(prefix)));
 }
 
 export async function serveRingGroup(call: RoutedCallView, ringGroupId: number): Promise<StepResult> {
@@ -86,8 +94,9 @@ export async function serveRingGroup(call: RoutedCallView, ringGroupId: number):
 
 async function ringAll(call: RoutedCallView, group: RingGroupRouting): Promise<StepResult | undefined> {
   const legs: RingLeg[] = [];
+  const channels = channelNamesOnce(call);
   for (const member of group.members) {
-    legs.push(...(await memberLegs(call, group, member, Math.min(memberSeconds(group, member), group.totalSeconds))));
+    legs.push(...(await memberLegs(call, group, member, Math.min(memberSeconds(group, member), group.totalSeconds), channels)));
   }
   if (legs.length === 0 || call.ended) return undefined;
   call.log.info('ring group ringing', { ringGroupId: group.id, strategy: group.strategy, legs: legs.length });
@@ -102,7 +111,7 @@ async function hunt(call: RoutedCallView, group: RingGroupRouting, deadline: num
       const left = deadline - Date.now();
       if (left < 1000 || call.ended) return undefined;
       const withinMs = Math.min(memberSeconds(group, member) * 1000, left);
-      const legs = await memberLegs(call, group, member, Math.ceil(withinMs / 1000));
+      const legs = await memberLegs(call, group, member, Math.ceil(withinMs / 1000), channelNamesOnce(call));
       if (legs.length === 0) continue;
       call.log.info('ring group member ringing', { ringGroupId: group.id, strategy: group.strategy, position: member.position, legs: legs.length });
       const result = await call.ring(legs, { withinMs });

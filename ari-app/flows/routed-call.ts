@@ -4,7 +4,7 @@
 // served by a step (routing/resolver.ts) that answers, forwards to another destination or ends the call.
 // Forwarding loops (A forwards to B, B to A) end at MAX_HOPS with SIP 483 Too Many Hops (through the dialplan).
 import { randomUUID } from 'node:crypto';
-import type { CallEvent, ChannelSnapshot } from '../../core/ari/events';
+import { endpointOf, type CallEvent, type ChannelSnapshot } from '../../core/ari/events';
 import { isGone } from '../../core/ari/rest';
 import { destinationFromColumns, type Destination } from '../../core/destinations';
 import { callOutcomeFor, type CallOutcome, type PathStep } from '../calls/records';
@@ -205,9 +205,4 @@ export class RoutedCall extends Call {
     this.ringer?.abandon();
     this.external?.close();
   }
-}
-
-/** The PJSIP endpoint of a channel, from its name (PJSIP/<endpoint>-<sequence>). */
-function endpointOf(channel: ChannelSnapshot): string {
-  return channel.name.replace(/^PJSIP\//, '').replace(/-[0-9a-f]+$/, '');
 }

@@ -1,12 +1,10 @@
-// Who an extension rings and which account a provider's number belongs to, read from MariaDB and kept in
-// memory. Change events from the admin API mark an account's entries for a fresh read at once; the TTL bounds
+// Who an extension of an account reaches, how its users and ring groups ring, and where a provider's number
+// routes, read from MariaDB and kept in memory. Change events from the admin API mark an account's entries for a fresh read at once; the TTL bounds
 // staleness if an event is ever missed. When MariaDB is down, calls are routed from the last answers read
 // (a database outage must not drop calls we know how to route); a call whose route was never read is refused
 // with 503 by its flow (RoutingUnavailableError).
 import { isDatabaseUnavailable, type Database } from '../../db/connection';
-import { findRingTargets, type RingTarget } from '../../db/repositories/devices';
 import { registeredEndpoints } from '../../db/repositories/pjsip';
-import { findInboundRoute } from '../../db/repositories/trunks';
 import {
   findExtensionOwner, findRingGroupRouting, findTrunkNumberRoute, findUserRouting, setRingGroupNextPosition,
   type ExtensionOwner, type RingGroupRouting, type TrunkNumberRoute, type UserRouting,
@@ -19,11 +17,7 @@ export { callerOutcomeFor, RoutingUnavailableError } from './last-known';
 const TTL_MS = 30_000;
 const MAX_ENTRIES = 100_000;
 
-type InboundRoute = { accountId: number; extension: string | null } | undefined;
-
 export class RoutingDirectory {
-  private readonly ringTargetsByExtension = new LastKnown<RingTarget[]>(TTL_MS, MAX_ENTRIES);
-  private readonly inboundRoutes = new LastKnown<InboundRoute>(TTL_MS, MAX_ENTRIES);
   // The routing plan (issue 9): keyed `${accountId}:...` so one account's change event marks all of them stale.
   private readonly extensionOwners = new LastKnown<ExtensionOwner | undefined>(TTL_MS, MAX_ENTRIES);
   private readonly users = new LastKnown<UserRouting | undefined>(TTL_MS, MAX_ENTRIES);
@@ -31,12 +25,6 @@ export class RoutingDirectory {
   private readonly trunkNumberRoutes = new LastKnown<TrunkNumberRoute | undefined>(TTL_MS, MAX_ENTRIES);
 
   constructor(private readonly db: Database, private readonly logger?: Logger) {}
-
-  ringTargets(accountId: number, extension: string): Promise<RingTarget[]> {
-    return this.ringTargetsByExtension.get(`${accountId}:${extension}`, () => findRingTargets(this.db, accountId, extension), {
-      onFallback: (error) => this.fromMemory('ring targets', { accountId, extension }, error),
-    });
-  }
 
   /** Registrations change every few minutes per phone: read fresh, never cached. Without the database, every
    *  target is offered to Asterisk, which knows its own registrations: an unregistered one fails to ring. */
@@ -48,15 +36,6 @@ export class RoutingDirectory {
       this.fromMemory('registrations', { endpoints: endpointIds.length }, error);
       return new Set(endpointIds);
     }
-  }
-
-  /** Numbers change rarely but a stale one misroutes a caller: read fresh (one indexed query per call), and
-   *  the last answer is only the fallback while the database is down. */
-  inboundRoute(trunkEndpoint: string, number: string): Promise<InboundRoute> {
-    return this.inboundRoutes.get(`${trunkEndpoint}:${number}`, () => findInboundRoute(this.db, trunkEndpoint, number), {
-      alwaysRead: true,
-      onFallback: (error) => this.fromMemory('inbound route', { trunk: trunkEndpoint, number }, error),
-    });
   }
 
   /** Who owns an extension of the account's plan (a user, a ring group, ...). */
@@ -108,7 +87,7 @@ export class RoutingDirectory {
   }
 
   private accountCaches(): LastKnown<unknown>[] {
-    return [this.ringTargetsByExtension, this.extensionOwners, this.users, this.ringGroups] as LastKnown<unknown>[];
+    return [this.extensionOwners, this.users, this.ringGroups] as LastKnown<unknown>[];
   }
 
   private fromMemory(what: string, meta: Record<string, unknown>, error: unknown): void {

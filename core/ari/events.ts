@@ -45,3 +45,8 @@ export function eventChannelId(event: CallEvent): string {
 export const CALL_EVENT_TYPES: ReadonlySet<string> = new Set<CallEvent['type']>([
   'StasisStart', 'StasisEnd', 'ChannelDestroyed', 'ChannelHangupRequest', 'ChannelStateChange', 'Dial',
 ]);
+
+/** The PJSIP endpoint a channel belongs to, from its name (PJSIP/<endpoint>-<sequence>). */
+export function endpointOf(channel: { name: string }): string {
+  return channel.name.replace(/^PJSIP\//, '').replace(/-[0-9a-f]+$/, '');
+}

@@ -1,6 +1,6 @@
 // Trunks, the accounts they serve, the numbers they carry, and their PJSIP rows. A trunk is written whole:
 // its rows are replaced, never patched, so a trunk's rows are always exactly what its definition produces.
-import type { Queryable } from '../connection';
+import { parseJson, type Queryable } from '../connection';
 import { TRUNK_TABLES, trunkObjectId, type Row, type TrunkDefinition, type TrunkNumber, type TrunkRows } from './trunk-rows';
 
 export interface TrunkRecord {
@@ -27,7 +27,7 @@ export interface TrunkState {
 
 // The column holds what the service wrote after validating it; MariaDB may hand JSON back as text.
 function trunkRecord(row: TrunkRow): TrunkRecord {
-  const definition = typeof row.definition === 'string' ? (JSON.parse(row.definition) as TrunkRecord['definition']) : row.definition;
+  const definition = parseJson<TrunkRecord['definition']>(row.definition);
   return { id: Number(row.id), name: row.name, source: row.source, definition };
 }
 
@@ -111,19 +111,6 @@ async function deletePjsipRows(db: Queryable, name: string): Promise<void> {
 export async function deleteTrunk(db: Queryable, name: string): Promise<void> {
   await deletePjsipRows(db, name);
   await db('trunks').where({ name }).delete();
-}
-
-/** Where a call from a trunk to one of its numbers goes, if the number is assigned to an account it serves. */
-export async function findInboundRoute(db: Queryable, trunkEndpoint: string, number: string): Promise<{ accountId: number; extension: string | null } | undefined> {
-  const row = (await db('trunk_numbers')
-    .join('trunks', 'trunks.id', 'trunk_numbers.trunk_id')
-    .join('trunk_accounts', function joinServed() {
-      this.on('trunk_accounts.trunk_id', '=', 'trunks.id').andOn('trunk_accounts.account_id', '=', 'trunk_numbers.account_id');
-    })
-    .where('trunks.name', trunkEndpoint.replace(/^trunk-/, ''))
-    .andWhere('trunk_numbers.number', number)
-    .first('trunk_numbers.account_id as accountId', 'trunk_numbers.extension as extension')) as { accountId: number; extension: string | null } | undefined;
-  return row && { accountId: Number(row.accountId), extension: row.extension };
 }
 
 /** A trunk that serves an account, with the numbers it carries for that account: what an outbound call of the
