@@ -51,3 +51,8 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   // mysql2 marks errors that killed the connection itself as fatal (e.g. a command on a closed connection).
   return fatal === true && sqlMessage === undefined;
 }
+
+/** A JSON column's value: MariaDB's JSON is a LONGTEXT, so it arrives as text (or already parsed, by driver). */
+export function parseJson<T>(value: unknown): T {
+  return (typeof value === 'string' ? JSON.parse(value) : value) as T;
+}

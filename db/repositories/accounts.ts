@@ -1,5 +1,5 @@
 // The account tree (reseller > organization > subaccount) and each account's settings.
-import type { Queryable } from '../connection';
+import { parseJson, type Queryable } from '../connection';
 
 export type AccountKind = 'reseller' | 'organization' | 'subaccount';
 
@@ -96,12 +96,11 @@ interface AccountSettingsRow {
 /** A JSON list column (MariaDB's JSON arrives as text), or `fallback` before the column exists or when empty. */
 function jsonList(value: string | string[] | null | undefined, fallback: string[]): string[] {
   if (value === null || value === undefined) return fallback;
-  return typeof value === 'string' ? (JSON.parse(value) as string[]) : value;
+  return parseJson<string[]>(value);
 }
 
 function accountRecord(row: AccountSettingsRow): AccountRecord {
-  // MariaDB's JSON is a LONGTEXT: the column arrives as text.
-  const exportTargets = typeof row.export_targets === 'string' ? (JSON.parse(row.export_targets) as ExportTarget[] | null) : row.export_targets;
+  const exportTargets = parseJson<ExportTarget[] | null>(row.export_targets);
   return {
     id: Number(row.id),
     parentId: row.parent_id === null ? null : Number(row.parent_id),

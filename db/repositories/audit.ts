@@ -1,4 +1,4 @@
-import type { Queryable } from '../connection';
+import { parseJson, type Queryable } from '../connection';
 
 export interface AuditEntry {
   accountId: number | null;
@@ -50,7 +50,6 @@ interface AuditRow {
   created_at: Date | string;
 }
 
-const parsedJson = (value: unknown): unknown => (typeof value === 'string' ? JSON.parse(value) : value);
 
 export async function listAudit(db: Queryable, accountId: number, options: AuditPage): Promise<AuditRecord[]> {
   const query = db('audit_log').where({ account_id: accountId }).orderBy('id', 'desc').limit(options.limit);
@@ -62,8 +61,8 @@ export async function listAudit(db: Queryable, accountId: number, options: Audit
     action: row.action,
     entity: row.entity,
     entityId: row.entity_id,
-    before: parsedJson(row.before),
-    after: parsedJson(row.after),
+    before: parseJson<unknown>(row.before),
+    after: parseJson<unknown>(row.after),
     requestId: row.request_id,
     createdAt: new Date(row.created_at).toISOString(),
   }));

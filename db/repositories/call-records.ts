@@ -2,8 +2,7 @@
 // admin API's calls domain. Times are UTC with milliseconds; durations are computed here, from the stored times,
 // so a call adopted after a restart gets the same figures as one that never left memory.
 import type { Knex } from 'knex';
-import type { Queryable } from '../connection';
-import { parseJson } from './roles';
+import { parseJson, type Queryable } from '../connection';
 
 export type CallDirection = 'internal' | 'inbound' | 'outbound';
 export type CallOutcome = 'answered' | 'busy' | 'no_answer' | 'failed' | 'refused';

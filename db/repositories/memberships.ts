@@ -1,8 +1,7 @@
 // Memberships: (user, account, role applied). A user's effective membership in an account is their own there,
 // or one held higher up the tree by a role that reaches descendants (Organization Owner, reseller roles).
 import type { Permission } from '../../core/access';
-import type { Queryable } from '../connection';
-import { parseJson } from './roles';
+import { parseJson, type Queryable } from '../connection';
 import { toUser, USER_COLUMNS, type UserRecord, type UserStatus } from './users';
 
 export interface MembershipRecord {

@@ -1,6 +1,6 @@
 // Roles: the built-in presets (account_id NULL) and each account's custom roles, returned as core's Role.
 import { PRESETS, type Permission, type Role, type RoleType } from '../../core/access';
-import type { Queryable } from '../connection';
+import { parseJson, type Queryable } from '../connection';
 
 interface RoleRow {
   id: number | string;
@@ -11,10 +11,6 @@ interface RoleRow {
   permissions: string | Permission[];
   reaches_descendants: number | boolean;
   preset_key: string | null;
-}
-
-export function parseJson<T>(value: unknown): T {
-  return (typeof value === 'string' ? JSON.parse(value) : value) as T;
 }
 
 function toRole(row: RoleRow): Role {
