@@ -21,6 +21,11 @@ import type { DomainDependencies } from './domain';
 import { callsPlugin } from './calls/plugin';
 import { callSettingsPlugin } from './call-settings/plugin';
 import { ringGroupsPlugin } from './ring-groups/plugin';
+import { numbersPlugin } from './numbers/plugin';
+import { dialerAccessPlugin } from './dialer-access/plugin';
+import { numberOrdersPlugin } from './number-orders/plugin';
+import { creditsPlugin } from './credits/plugin';
+import { numberRequestsPlugin } from './number-requests/plugin';
 import { createHttpApp } from './http/app';
 import { mountRoutes, type RouteSpec } from './http/routes';
 import { ChangeNotifier } from './notifier';
@@ -60,6 +65,12 @@ export async function createAdminApi(deps: { config: Config; db: Database; redis
     ...callsPlugin(domainDeps),
     ...callSettingsPlugin(domainDeps),
     ...ringGroupsPlugin(domainDeps),
+    // Before the number routes: /numbers/purchases and /numbers/requests must not be taken for /numbers/:numberId.
+    ...numberOrdersPlugin(domainDeps),
+    ...numberRequestsPlugin(domainDeps),
+    ...numbersPlugin(domainDeps),
+    ...dialerAccessPlugin(domainDeps),
+    ...creditsPlugin(domainDeps),
     ...auditPlugin(domainDeps),
   ];
   const app = createHttpApp(logger, [healthPlugin(domainDeps), openApiRouter(routes), webPhoneRouter({ config, logger }), mountRoutes(routes, new TokenAccessResolver(db, access))], { trustProxy: config.trustProxy });

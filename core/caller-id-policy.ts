@@ -4,7 +4,7 @@
 
 export interface HeldNumber {
   number: string;
-  /** The account the number is assigned to (trunk_numbers.account_id). */
+  /** The account the number is assigned to (phone_numbers.account_id). */
   accountId: number;
 }
 

@@ -27,6 +27,14 @@ export const JOBS = {
     }),
   },
   'live-calls.prune': { queue: 'maintenance', payload: Type.Object({}), everyMs: 10 * 60_000 },
+  // Phone numbers (issue 10): an order at a provider, run until it is recorded (job id "number-order-<id>").
+  'numbers.purchase': { queue: 'numbers', payload: Type.Object({ orderId: JobId }) },
+  'numbers.release': { queue: 'numbers', payload: Type.Object({ orderId: JobId }) },
+  // Charges each active number's monthly rental once per month (an entry keyed by number and month).
+  'numbers.rental': { queue: 'numbers', payload: Type.Object({}), everyMs: 60 * 60_000 },
+  // Compares each provider's list of our numbers with the inventory; `fix` also repairs the differences.
+  'numbers.reconcile': { queue: 'numbers', payload: Type.Object({ fix: Type.Optional(Type.Boolean()) }), everyMs: 24 * 60 * 60_000 },
+  'email.number-request-resolved': { queue: 'email', payload: Type.Object({ requestId: JobId }) },
 } as const satisfies Record<string, JobDeclaration>;
 
 export type JobName = keyof typeof JOBS;

@@ -1,5 +1,5 @@
 // Where calls to a trunk's numbers go: each number assigned to an account routes to a destination (a user, a
-// ring group, an external number, ...), stored as a `destinations` row owned by ('trunk_number', its id), slot
+// ring group, an external number, ...), stored as a `destinations` row owned by ('number', its id), slot
 // 'route'. A number gives either `destination` or, as trunk files always could, `extension`: that one is
 // resolved to the extension's owner when the trunk is written (a later change of the plan needs a re-apply; an
 // extension nobody holds yet routes nowhere until then, and the number keeps its extension column meanwhile).

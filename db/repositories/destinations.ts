@@ -5,7 +5,7 @@
 import { destinationColumns, destinationFromColumns, type Destination } from '../../core/destinations';
 import type { Queryable } from '../connection';
 
-export type DestinationOwnerType = 'user' | 'ring_group' | 'trunk_number';
+export type DestinationOwnerType = 'user' | 'ring_group' | 'number';
 
 export interface DestinationOwner {
   type: DestinationOwnerType;
@@ -73,7 +73,7 @@ export async function referrersOf(db: Queryable, accountId: number, target: Rout
   const rows = (await db('destinations as d')
     .leftJoin('users as u', function joinUser() { this.on('u.id', '=', 'd.owner_id').andOnVal('d.owner_type', '=', 'user'); })
     .leftJoin('ring_groups as g', function joinGroup() { this.on('g.id', '=', 'd.owner_id').andOnVal('d.owner_type', '=', 'ring_group'); })
-    .leftJoin('trunk_numbers as n', function joinNumber() { this.on('n.id', '=', 'd.owner_id').andOnVal('d.owner_type', '=', 'trunk_number'); })
+    .leftJoin('phone_numbers as n', function joinNumber() { this.on('n.id', '=', 'd.owner_id').andOnVal('d.owner_type', '=', 'number'); })
     .where({ 'd.account_id': accountId, 'd.target_type': target.type, 'd.target_id': target.id })
     .orderBy(['d.owner_type', 'd.owner_id', 'd.slot'])
     .select('d.owner_type', 'd.owner_id', 'd.slot', 'u.full_name', 'g.name as group_name', 'n.number')) as {
@@ -117,9 +117,9 @@ export async function isActiveMember(db: Queryable, accountId: number, userId: n
 
 /** The routes of a trunk's numbers, by number. */
 export async function trunkNumberRoutes(db: Queryable, trunkId: number): Promise<Map<string, Destination>> {
-  const rows = (await db('trunk_numbers as n')
+  const rows = (await db('phone_numbers as n')
     .join('destinations as d', function joinRoute() {
-      this.on('d.owner_id', '=', 'n.id').andOn('d.account_id', '=', 'n.account_id').andOnVal('d.owner_type', '=', 'trunk_number').andOnVal('d.slot', '=', 'route');
+      this.on('d.owner_id', '=', 'n.id').andOn('d.account_id', '=', 'n.account_id').andOnVal('d.owner_type', '=', 'number').andOnVal('d.slot', '=', 'route');
     })
     .where('n.trunk_id', trunkId)
     .select('n.number', 'd.owner_id', 'd.slot', 'd.target_type', 'd.target_id', 'd.external_number')) as (DestinationRow & { number: string })[];
@@ -135,16 +135,16 @@ export async function trunkNumberRoutes(db: Queryable, trunkId: number): Promise
  *  that no longer exist go, whatever trunk they were on. */
 export async function replaceTrunkNumberRoutes(db: Queryable, trunkId: number, routes: Map<string, Destination>): Promise<void> {
   await deleteOrphanTrunkNumberRoutes(db);
-  const numbers = (await db('trunk_numbers').where({ trunk_id: trunkId }).whereNotNull('account_id').select('id', 'number', 'account_id')) as { id: number | string; number: string; account_id: number | string }[];
+  const numbers = (await db('phone_numbers').where({ trunk_id: trunkId }).whereNotNull('account_id').select('id', 'number', 'account_id')) as { id: number | string; number: string; account_id: number | string }[];
   const rows = numbers.flatMap((row) => {
     const destination = routes.get(row.number);
-    return destination ? [{ account_id: Number(row.account_id), owner_type: 'trunk_number', owner_id: Number(row.id), slot: 'route', ...destinationColumns(destination) }] : [];
+    return destination ? [{ account_id: Number(row.account_id), owner_type: 'number', owner_id: Number(row.id), slot: 'route', ...destinationColumns(destination) }] : [];
   });
-  if (numbers.length > 0) await db('destinations').where({ owner_type: 'trunk_number' }).whereIn('owner_id', numbers.map((row) => Number(row.id))).delete();
+  if (numbers.length > 0) await db('destinations').where({ owner_type: 'number' }).whereIn('owner_id', numbers.map((row) => Number(row.id))).delete();
   if (rows.length > 0) await db('destinations').insert(rows);
 }
 
 /** Routes of trunk numbers that are gone (their trunk deleted, or rewritten with new rows). */
 export async function deleteOrphanTrunkNumberRoutes(db: Queryable): Promise<void> {
-  await db('destinations').where({ owner_type: 'trunk_number' }).whereNotIn('owner_id', db('trunk_numbers').select('id')).delete();
+  await db('destinations').where({ owner_type: 'number' }).whereNotIn('owner_id', db('phone_numbers').select('id')).delete();
 }

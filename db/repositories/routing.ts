@@ -125,19 +125,21 @@ export async function setRingGroupNextPosition(db: Queryable, ringGroupId: numbe
 }
 
 /** A provider's call to one of its numbers: the account the number is assigned to (if the trunk serves it) and
- *  the number's route (a destination row, owner 'trunk_number', slot 'route'), null when it has none. */
+ *  the number's route (a destination row, owner 'number', slot 'route'), null when it has none. */
 export async function findTrunkNumberRoute(db: Queryable, trunkEndpoint: string, number: string): Promise<TrunkNumberRoute | undefined> {
-  const row = (await db('trunk_numbers')
-    .join('trunks', 'trunks.id', 'trunk_numbers.trunk_id')
+  const row = (await db('phone_numbers')
+    .join('trunks', 'trunks.id', 'phone_numbers.trunk_id')
     .join('trunk_accounts', function joinServed() {
-      this.on('trunk_accounts.trunk_id', '=', 'trunks.id').andOn('trunk_accounts.account_id', '=', 'trunk_numbers.account_id');
+      this.on('trunk_accounts.trunk_id', '=', 'trunks.id').andOn('trunk_accounts.account_id', '=', 'phone_numbers.account_id');
     })
     .leftJoin('destinations', function joinRoute() {
-      this.on('destinations.owner_id', '=', 'trunk_numbers.id').andOnVal('destinations.owner_type', '=', 'trunk_number').andOnVal('destinations.slot', '=', 'route');
+      this.on('destinations.owner_id', '=', 'phone_numbers.id').andOnVal('destinations.owner_type', '=', 'number').andOnVal('destinations.slot', '=', 'route');
     })
     .where('trunks.name', trunkEndpoint.replace(/^trunk-/, ''))
-    .andWhere('trunk_numbers.number', number)
-    .first('trunk_numbers.account_id as accountId', 'trunk_numbers.id as trunkNumberId', 'trunk_numbers.extension', 'destinations.target_type', 'destinations.target_id', 'destinations.external_number')) as
+    .andWhere('phone_numbers.number', number)
+    // A number being bought is not ours yet; one being released still is until the provider has it back.
+    .whereIn('phone_numbers.state', ['active', 'releasing'])
+    .first('phone_numbers.account_id as accountId', 'phone_numbers.id as trunkNumberId', 'phone_numbers.extension', 'destinations.target_type', 'destinations.target_id', 'destinations.external_number')) as
     ({ accountId: number; trunkNumberId: number; extension: string | null; target_type: string | null; target_id: number | null; external_number: string | null } | undefined);
   if (!row) return undefined;
   const destination = row.target_type ? destinationFromColumns({ target_type: row.target_type, target_id: row.target_id, external_number: row.external_number }) : undefined;

@@ -21,6 +21,24 @@ export interface TrunkNumber {
   destination?: Destination;
 }
 
+/** The number-buying side of a trunk file (issue 10): the provider API its numbers are bought through (or the
+ *  static pool: the file's own unassigned numbers), where that provider is told to send their calls (this
+ *  trunk), and what the accounts the trunk serves pay for a number. */
+export interface TrunkPurchasing {
+  api: 'telnyx' | 'twilio' | 'static-pool';
+  /** The API's base URL; default the provider's public one (https://api.telnyx.com/v2, https://api.twilio.com). */
+  baseUrl?: string;
+  /** Telnyx: the API key; Twilio: the auth token. Never in the file itself. */
+  secret?: SecretSource;
+  /** Twilio: the account SID the API paths and Basic auth name. */
+  accountSid?: string;
+  /** Where the provider sends the numbers' calls: Telnyx connection id, Twilio (Elastic SIP) trunk SID. */
+  routeTo?: string;
+  /** What the account is charged at purchase, and every month, per number. */
+  setupPriceCents: number;
+  monthlyPriceCents: number;
+}
+
 export interface FileCredentials {
   username: string;
   secret: SecretSource;
@@ -46,6 +64,8 @@ export interface TrunkDefinition<Credentials extends { username: string } = File
   qualifySeconds: number;
   accounts: number[];
   numbers: TrunkNumber[];
+  /** Files only: numbers of this provider may be bought by the accounts the trunk serves. */
+  purchasing?: TrunkPurchasing;
   /** Files only: ops allow a loopback or private host and inbound addresses for this trunk. */
   allowPrivateAddresses?: boolean;
 }

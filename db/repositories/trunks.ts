@@ -49,7 +49,7 @@ export async function readTrunkState(db: Queryable, trunk: { id: number; name: s
     if (row) rows[table] = row;
   }
   const accounts = ((await db('trunk_accounts').where({ trunk_id: trunk.id }).orderBy('account_id').pluck('account_id')) as number[]).map(Number);
-  const numberRows = (await db('trunk_numbers').where({ trunk_id: trunk.id }).orderBy('number').select('number', 'account_id', 'extension')) as { number: string; account_id: number | null; extension: string | null }[];
+  const numberRows = (await db('phone_numbers').where({ trunk_id: trunk.id, provider: 'static-pool' }).orderBy('number').select('number', 'account_id', 'extension')) as { number: string; account_id: number | null; extension: string | null }[];
   const numbers = numberRows.map((row) => ({
     number: row.number,
     ...(row.account_id === null ? {} : { account: Number(row.account_id) }),
@@ -68,11 +68,12 @@ export async function missingAccountIds(db: Queryable, accountIds: number[]): Pr
 /** Numbers of this list already carried by another trunk. */
 export async function numbersOnOtherTrunks(db: Queryable, trunkName: string, numbers: string[]): Promise<{ number: string; trunk: string }[]> {
   if (numbers.length === 0) return [];
-  return (await db('trunk_numbers')
-    .join('trunks', 'trunks.id', 'trunk_numbers.trunk_id')
-    .whereIn('trunk_numbers.number', numbers)
+  return (await db('phone_numbers')
+    .join('trunks', 'trunks.id', 'phone_numbers.trunk_id')
+    .whereIn('phone_numbers.number', numbers)
+    .whereNotNull('phone_numbers.live_number')
     .andWhereNot('trunks.name', trunkName)
-    .select('trunk_numbers.number as number', 'trunks.name as trunk')) as { number: string; trunk: string }[];
+    .select('phone_numbers.number as number', 'trunks.name as trunk')) as { number: string; trunk: string }[];
 }
 
 export async function writeTrunk(
@@ -95,9 +96,10 @@ export async function writeTrunk(
   }
   await db('trunk_accounts').where({ trunk_id: trunkId }).delete();
   await db('trunk_accounts').insert(trunk.accounts.map((accountId) => ({ trunk_id: trunkId, account_id: accountId })));
-  await db('trunk_numbers').where({ trunk_id: trunkId }).delete();
+  // The file's numbers are the static pool; numbers bought at the trunk's provider are not the file's to drop.
+  await db('phone_numbers').where({ trunk_id: trunkId, provider: 'static-pool' }).delete();
   if (trunk.numbers.length > 0) {
-    await db('trunk_numbers').insert(trunk.numbers.map((entry) => ({ trunk_id: trunkId, number: entry.number, account_id: entry.account ?? null, extension: entry.extension ?? null })));
+    await db('phone_numbers').insert(trunk.numbers.map((entry) => ({ trunk_id: trunkId, number: entry.number, account_id: entry.account ?? null, extension: entry.extension ?? null })));
   }
   return trunkId;
 }
@@ -131,9 +133,10 @@ export async function findOutboundTrunks(db: Queryable, accountId: number): Prom
     .orderBy('trunks.name')
     .select('trunks.id as id', 'trunks.name as name')) as { id: number | string; name: string }[];
   if (trunks.length === 0) return [];
-  const numbers = (await db('trunk_numbers')
+  const numbers = (await db('phone_numbers')
     .whereIn('trunk_id', trunks.map((trunk) => trunk.id))
     .andWhere('account_id', accountId)
+    .whereIn('state', ['active', 'releasing'])
     .orderBy('number')
     .select('trunk_id', 'number', 'account_id')) as { trunk_id: number | string; number: string; account_id: number | string }[];
   return trunks.map((trunk) => ({

@@ -13,6 +13,11 @@ function recordingHandlers(): { handlers: JobHandlers; calls: unknown[] } {
     'email.onboarding': async (data) => calls.push(['onboarding', data.userId, data.accountId]),
     'live-calls.prune': async () => calls.push(['prune']),
     'email.emergency-call': async (data) => calls.push(['emergency', data.accountId, data.number]),
+    'numbers.purchase': async (data) => calls.push(['purchase', data.orderId]),
+    'numbers.release': async (data) => calls.push(['release', data.orderId]),
+    'numbers.rental': async () => calls.push(['rental']),
+    'numbers.reconcile': async (data) => calls.push(['reconcile', data.fix ?? false]),
+    'email.number-request-resolved': async (data) => calls.push(['request-resolved', data.requestId]),
   };
   return { handlers, calls };
 }
@@ -20,14 +25,19 @@ function recordingHandlers(): { handlers: JobHandlers; calls: unknown[] } {
 describe('job map', () => {
   it('given a job without a handler, a job with two, or a handler reading a field its payload lacks, then the map does not compile', () => {
     const handler = async (): Promise<void> => undefined;
+    const numberJobs = {
+      'numbers.purchase': handler, 'numbers.release': handler, 'numbers.rental': handler, 'numbers.reconcile': handler, 'email.number-request-resolved': handler,
+    };
     // @ts-expect-error live-calls.prune has no handler
-    const missing: JobHandlers = { 'email.invitation': handler, 'email.onboarding': handler, 'email.emergency-call': handler };
+    const missing: JobHandlers = { ...numberJobs, 'email.invitation': handler, 'email.onboarding': handler, 'email.emergency-call': handler };
     const twice: JobHandlers = {
+      ...numberJobs,
       'email.invitation': handler, 'email.onboarding': handler, 'live-calls.prune': handler, 'email.emergency-call': handler,
       // @ts-expect-error a second handler for the same job
       'email.invitation': handler,
     };
     const untyped: JobHandlers = {
+      ...numberJobs,
       'email.onboarding': handler, 'live-calls.prune': handler, 'email.emergency-call': handler,
       // @ts-expect-error an invitation's payload carries no userId
       'email.invitation': async (data) => data.userId,

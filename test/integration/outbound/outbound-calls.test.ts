@@ -150,13 +150,13 @@ describe('outbound calls through trunks (SIPp providers, failover, toll fraud, e
   });
 
   it('given the account holds no number on any trunk, then an announcement (183) and 403, and no provider is called; with no trunk at all, 503', async () => {
-    const numbers = await f.api.db('trunk_numbers').where({ account_id: f.subaccountId }).select('id', 'number');
-    await f.api.db('trunk_numbers').whereIn('id', numbers.map((row: { id: number }) => row.id)).update({ account_id: null });
+    const numbers = await f.api.db('phone_numbers').where({ account_id: f.subaccountId }).select('id', 'number');
+    await f.api.db('phone_numbers').whereIn('id', numbers.map((row: { id: number }) => row.id)).update({ account_id: null });
     try {
       const noCallerId = await dial('+14155550126');
       expect(noCallerId.logged, noCallerId.errors).to.include({ final: '403', early_media: 'yes' });
     } finally {
-      await f.api.db('trunk_numbers').whereIn('id', numbers.map((row: { id: number }) => row.id)).update({ account_id: f.subaccountId });
+      await f.api.db('phone_numbers').whereIn('id', numbers.map((row: { id: number }) => row.id)).update({ account_id: f.subaccountId });
     }
     const served = await f.api.db('trunk_accounts').where({ account_id: f.subaccountId }).select('trunk_id', 'account_id');
     await f.api.db('trunk_accounts').where({ account_id: f.subaccountId }).delete();

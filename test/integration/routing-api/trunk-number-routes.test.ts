@@ -33,8 +33,8 @@ describe('routing API: trunk numbers route to destinations', function () {
     const trunk = await apiTrunk([{ number, account: f.accountId, destination: { type: 'user', userId: f.agent.id } }]);
     expect(trunk.status, JSON.stringify(trunk.body)).to.equal(201);
     expect(trunk.body.trunk.numbers).to.deep.equal([{ number, account: f.accountId, destination: { type: 'user', userId: f.agent.id } }]);
-    const route = await f.api.db('destinations as d').join('trunk_numbers as n', 'n.id', 'd.owner_id')
-      .where({ 'd.owner_type': 'trunk_number', 'n.number': number }).first('d.account_id', 'd.slot', 'd.target_type', 'd.target_id');
+    const route = await f.api.db('destinations as d').join('phone_numbers as n', 'n.id', 'd.owner_id')
+      .where({ 'd.owner_type': 'number', 'n.number': number }).first('d.account_id', 'd.slot', 'd.target_type', 'd.target_id');
     expect(route).to.deep.equal({ account_id: f.accountId, slot: 'route', target_type: 'user', target_id: f.agent.id });
     await routingEventAfter(f.api.redis, position, f.accountId);
     // Written again unchanged: nothing to do; routed elsewhere: the route follows.
@@ -42,7 +42,7 @@ describe('routing API: trunk numbers route to destinations', function () {
     expect(again.body.action).to.equal('unchanged');
     const moved = await f.org.api.put(`/v1/trunks/${trunk.name}`, base([f.accountId, f.otherAccountId], [{ number, account: f.accountId, destination: { type: 'hangup' } }]));
     expect(moved.body.action).to.equal('update');
-    const routes = await f.api.db('destinations as d').join('trunk_numbers as n', 'n.id', 'd.owner_id').where({ 'd.owner_type': 'trunk_number', 'n.number': number }).pluck('d.target_type');
+    const routes = await f.api.db('destinations as d').join('phone_numbers as n', 'n.id', 'd.owner_id').where({ 'd.owner_type': 'number', 'n.number': number }).pluck('d.target_type');
     expect(routes).to.deep.equal(['hangup']);
   });
 
@@ -73,12 +73,12 @@ describe('routing API: trunk numbers route to destinations', function () {
       definition: { ...base([f.accountId], []), numbers: [{ number, account: f.accountId, extension: '381' }], port: 5060, transport: 'udp', register: false, codecs: ['ulaw'] },
     });
     f.madeTrunks.push(name);
-    const route = await f.api.db('destinations as d').join('trunk_numbers as n', 'n.id', 'd.owner_id')
-      .where({ 'd.owner_type': 'trunk_number', 'n.number': number }).first('d.target_type', 'd.target_id');
+    const route = await f.api.db('destinations as d').join('phone_numbers as n', 'n.id', 'd.owner_id')
+      .where({ 'd.owner_type': 'number', 'n.number': number }).first('d.target_type', 'd.target_id');
     expect(route).to.deep.equal({ target_type: 'user', target_id: holder.id });
     const refused = await f.admin.api.post(`/v1/accounts/${f.accountId}/users/${holder.id}/remove`, {});
     expectStatus(refused, 409, 'DESTINATION_IN_USE');
-    expect(refused.body.error.details.referrers).to.deep.equal([{ ownerType: 'trunk_number', ownerId: refused.body.error.details.referrers[0].ownerId, name: number, slot: 'route' }]);
+    expect(refused.body.error.details.referrers).to.deep.equal([{ ownerType: 'number', ownerId: refused.body.error.details.referrers[0].ownerId, name: number, slot: 'route' }]);
   });
 
   it('given a trunk deleted, then its numbers\' routes go with it', async () => {
@@ -86,7 +86,7 @@ describe('routing API: trunk numbers route to destinations', function () {
     const trunk = await apiTrunk([{ number, account: f.accountId, destination: { type: 'hangup' } }]);
     expect(trunk.status).to.equal(201);
     expectStatus(await f.org.api.delete(`/v1/trunks/${trunk.name}`), 204);
-    const orphans = await f.api.db('destinations').where({ owner_type: 'trunk_number' }).whereNotIn('owner_id', f.api.db('trunk_numbers').select('id')).count('* as n').first();
+    const orphans = await f.api.db('destinations').where({ owner_type: 'number' }).whereNotIn('owner_id', f.api.db('phone_numbers').select('id')).count('* as n').first();
     expect(orphans).to.deep.equal({ n: 0 });
   });
 });
