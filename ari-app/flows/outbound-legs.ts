@@ -5,13 +5,14 @@
 //   - the trunks serving the account in order, each leg `PJSIP/<e164>@<trunk endpoint>`, the next trunk on 5xx,
 //     408 or no 180/183 within the progress timeout (flows/ringer.ts asks `failed(...)` for the verdict);
 //   - one outbound slot of the account per leg attempt, held until the leg fails or the call ends;
-//   - the caller ID sent is a number of the account on that trunk that the responsible user may present
-//     (core/caller-id-policy.ts; the user whose forwarding it is, else none), the called DID first when the call
-//     came in on one the policy allows. Never the original caller's number: no trunk definition says the
+//   - the caller ID sent is a number of the account on that trunk (core/caller-id-policy.ts routedCallerIds):
+//     the called DID first when the call came in on one, else one the responsible user (the user whose
+//     forwarding it is) owns or shares, else one shared with the whole account. No dialer access is asked: a
+//     routed call is nobody placing a call. Never the original caller's number: no trunk definition says the
 //     provider accepts foreign numbers (no such field exists), and presenting them is spoofing. The caller's name
 //     (optionally with the group prefix) is kept as the display name.
 import type { Logger } from '../../core/logger';
-import { allowedCallerIds } from '../../core/caller-id-policy';
+import { routedCallerIds } from '../../core/caller-id-policy';
 import { checkDestination, withinCallingHours } from '../../core/dialing/toll-fraud';
 import type { OutboundTrunk } from '../../db/repositories/trunks';
 import type { CallerOutcome } from './call';
@@ -31,10 +32,10 @@ export function failsOver(cause: number | undefined, progressed: boolean): boole
   return FAILOVER_CAUSES.has(cause) || (!progressed && (cause === 0 || cause === 16));
 }
 
-/** The caller ID to present on a trunk: the preferred number (the DID called) when allowed, else the first. */
-export function callerIdOn(trunk: OutboundTrunk, userId: number | null, accountId: number, preferred?: string): string | undefined {
-  const allowed = allowedCallerIds(userId, accountId, trunk.numbers);
-  return preferred && allowed.includes(preferred) ? preferred : allowed[0];
+/** The caller ID to present on a trunk: the DID called when it is the account's number there, else the first
+ *  number the policy allows. */
+export function callerIdOn(trunk: OutboundTrunk, userId: number | null, accountId: number, did?: string): string | undefined {
+  return routedCallerIds(userId, accountId, trunk.numbers, did)[0];
 }
 
 /** What the leg factory needs of its call. */

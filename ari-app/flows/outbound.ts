@@ -1,15 +1,17 @@
 // A call from a device to an external number (or an emergency number) through the trunks serving the account.
-// Non-emergency calls pass the toll-fraud rules (destination, calling hours), need a caller ID the user may use
-// on the trunk and a free outbound slot of the account; emergency calls pass no check, carry the account's
+// Non-emergency calls pass the toll-fraud rules (destination, calling hours), need the user's dialer access in
+// the account, a caller ID they may use on the trunk (core/caller-id-policy.ts: their default first, and its
+// trunk tried first) and a free outbound slot of the account; emergency calls pass no check, carry the account's
 // callback number and tell the account's admins. Trunks are tried in order: 5xx, 408 or no provisional answer
 // within the progress timeout moves to the next one. Refusals play a short announcement as early media, then
 // give the caller a clear SIP failure:
-//   403 (Q.850 21): international not allowed, premium rate, outside calling hours, no caller ID for the user
+//   403 (Q.850 21): international not allowed, premium rate, outside calling hours, no dialer access, no caller
+//                   ID for the user
 //   503 (Q.850 34): no trunk serves the account, the outbound limit is reached, every trunk failed
 import { randomUUID } from 'node:crypto';
 import { endpointOf, type CallEvent, type ChannelSnapshot, type DialEvent } from '../../core/ari/events';
 import { isGone } from '../../core/ari/rest';
-import { allowedCallerIds } from '../../core/caller-id-policy';
+import { allowedCallerIds, emergencyCallerId, type Dialer } from '../../core/caller-id-policy';
 import { checkDestination, withinCallingHours } from '../../core/dialing/toll-fraud';
 import type { OutboundTrunk } from '../../db/repositories/trunks';
 import { callOutcomeFor, type CallOutcome } from '../calls/records';
@@ -45,6 +47,7 @@ export class OutboundCall extends Call {
   private holdsSlot = false;
   private refreshTimer: NodeJS.Timeout | undefined;
   private outcome: { outcome: CallOutcome; reason: string } | undefined;
+  private dialer: Dialer | undefined;
 
   constructor(
     deps: FlowDeps,
@@ -88,7 +91,10 @@ export class OutboundCall extends Call {
     if (!withinCallingHours(this.settings.callingHours, this.services.now())) return this.refuse(SOUNDS.refused, REJECTED, 'refused', 'outside calling hours');
     const trunks = await this.services.directory.trunks(this.accountId);
     if (trunks.length === 0) return this.refuse(SOUNDS.noService, 'congestion', 'failed', 'no trunk');
-    this.trunks = trunks.filter((trunk) => this.callerIdOn(trunk) !== undefined);
+    const userId = this.device?.userId ?? null;
+    this.dialer = userId === null ? undefined : await this.services.directory.dialer(this.accountId, userId);
+    if (!this.dialer) return this.refuse(SOUNDS.noService, REJECTED, 'refused', 'no dialer access');
+    this.trunks = this.trunksInOrder(trunks, this.dialer);
     if (this.trunks.length === 0) return this.refuse(SOUNDS.noService, REJECTED, 'refused', 'no caller ID');
     if (!(await this.services.slots.acquire(this.accountId, this.callId, this.settings.maxConcurrentOutbound))) {
       return this.refuse(SOUNDS.allBusy, 'congestion', 'refused', 'outbound limit reached');
@@ -105,12 +111,19 @@ export class OutboundCall extends Call {
     await this.tryNextTrunk('first trunk');
   }
 
+  /** The trunks on which the user has a caller ID, in order; the one carrying their default caller ID first
+   *  (a number can be presented only through its own trunk). */
+  private trunksInOrder(trunks: OutboundTrunk[], dialer: Dialer): OutboundTrunk[] {
+    const usable = trunks.filter((trunk) => this.callerIdOn(trunk) !== undefined);
+    const home = usable.find((trunk) => trunk.numbers.some((held) => held.id === dialer.defaultNumberId && held.number === this.callerIdOn(trunk)));
+    return home ? [home, ...usable.filter((trunk) => trunk !== home)] : usable;
+  }
+
   /** The caller ID sent on a trunk: the callback number for emergencies (else any number of the account on
-   *  it), otherwise the first number the policy lets this user present there. */
+   *  it: an emergency skips every check), otherwise the first number the policy lets this dialer present. */
   private callerIdOn(trunk: OutboundTrunk): string | undefined {
-    const allowed = allowedCallerIds(this.device?.userId ?? null, this.accountId, trunk.numbers);
-    if (this.target.kind === 'emergency') return this.settings.callbackNumber ?? allowed[0];
-    return allowed[0];
+    if (this.target.kind === 'emergency') return emergencyCallerId(this.settings.callbackNumber, this.accountId, trunk.numbers);
+    return allowedCallerIds(this.dialer ?? null, this.accountId, trunk.numbers)[0];
   }
 
   private async tryNextTrunk(why: string): Promise<void> {

@@ -2,6 +2,8 @@
 // its rows are replaced, never patched, so a trunk's rows are always exactly what its definition produces.
 import { parseJson, type Queryable } from '../connection';
 import { TRUNK_TABLES, trunkObjectId, type Row, type TrunkDefinition, type TrunkNumber, type TrunkRows } from './trunk-rows';
+import type { HeldNumber as CallerIdNumber } from '../../core/caller-id-policy';
+import { callerIdNumbersOnTrunks } from './phone-numbers';
 
 export interface TrunkRecord {
   id: number;
@@ -121,7 +123,8 @@ export interface OutboundTrunk {
   name: string;
   /** The trunk's PJSIP endpoint ("trunk-<name>"): calls go out as PJSIP/<e164>@<endpointId>. */
   endpointId: string;
-  numbers: { number: string; accountId: number }[];
+  /** With owner and sharing: the caller-ID policy decides per user which of them a call may present. */
+  numbers: CallerIdNumber[];
 }
 
 /** The trunks serving an account, in a stable order (by name), each with the account's numbers on it. */
@@ -133,15 +136,10 @@ export async function findOutboundTrunks(db: Queryable, accountId: number): Prom
     .orderBy('trunks.name')
     .select('trunks.id as id', 'trunks.name as name')) as { id: number | string; name: string }[];
   if (trunks.length === 0) return [];
-  const numbers = (await db('phone_numbers')
-    .whereIn('trunk_id', trunks.map((trunk) => trunk.id))
-    .andWhere('account_id', accountId)
-    .whereIn('state', ['active', 'releasing'])
-    .orderBy('number')
-    .select('trunk_id', 'number', 'account_id')) as { trunk_id: number | string; number: string; account_id: number | string }[];
+  const numbers = await callerIdNumbersOnTrunks(db, accountId, trunks.map((trunk) => Number(trunk.id)));
   return trunks.map((trunk) => ({
     name: trunk.name,
     endpointId: trunkObjectId(trunk.name),
-    numbers: numbers.filter((row) => Number(row.trunk_id) === Number(trunk.id)).map((row) => ({ number: row.number, accountId: Number(row.account_id) })),
+    numbers: numbers.filter((row) => row.trunkId === Number(trunk.id)).map(({ trunkId, ...held }) => held),
   }));
 }

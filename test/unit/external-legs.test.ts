@@ -20,11 +20,18 @@ describe('external legs of routed calls', () => {
     expect(failsOver(16, false)).to.equal(true);
   });
 
-  it('given a trunk with numbers of two accounts, then the call presents the preferred DID when it is the account\'s, else its first number', () => {
-    const trunk = { name: 'a', endpointId: 'trunk-a', numbers: [{ number: '+15550000002', accountId: 7 }, { number: '+15550000001', accountId: 7 }, { number: '+15550000009', accountId: 8 }] };
-    expect(callerIdOn(trunk, 3, 7)).to.equal('+15550000001');
-    expect(callerIdOn(trunk, 3, 7, '+15550000002')).to.equal('+15550000002');
-    expect(callerIdOn(trunk, 3, 7, '+15550000009'), "another account's number is never presented").to.equal('+15550000001');
+  it('given a trunk with numbers of two accounts, then the call presents the DID called when it is the account\'s, else the first number the responsible user may use', () => {
+    const held = (id: number, number: string, accountId: number, ownerUserId: number | null, sharing: 'private' | 'users' | 'account', sharedWithUserIds: number[] = []) =>
+      ({ id, number, accountId, ownerUserId, sharing, sharedWithUserIds });
+    const trunk = {
+      name: 'a', endpointId: 'trunk-a',
+      numbers: [held(1, '+15550000002', 7, 3, 'private'), held(2, '+15550000001', 7, 5, 'private'), held(3, '+15550000003', 7, null, 'account'), held(4, '+15550000009', 8, 3, 'private')],
+    };
+    expect(callerIdOn(trunk, 3, 7)).to.equal('+15550000002');
+    expect(callerIdOn(trunk, 3, 7, '+15550000001'), 'the number the call came in on, though not Carol\'s').to.equal('+15550000001');
+    expect(callerIdOn(trunk, 3, 7, '+15550000009'), "another account's number is never presented").to.equal('+15550000002');
+    expect(callerIdOn(trunk, null, 7), 'no responsible user: a number shared with the account').to.equal('+15550000003');
+    expect(callerIdOn(trunk, 6, 7), "another user's private numbers are not presented").to.equal('+15550000003');
     expect(callerIdOn(trunk, null, 9)).to.equal(undefined);
   });
 });
