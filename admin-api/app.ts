@@ -34,6 +34,7 @@ import { rolesPlugin } from './roles/plugin';
 import { trunksPlugin } from './trunks/plugin';
 import { usersPlugin } from './users/plugin';
 import { webPhoneRouter } from './web-phone/routes';
+import { queueDashboard } from './queue-dashboard/routes';
 
 export interface AdminApi {
   app: Express;
@@ -73,12 +74,15 @@ export async function createAdminApi(deps: { config: Config; db: Database; redis
     ...creditsPlugin(domainDeps),
     ...auditPlugin(domainDeps),
   ];
-  const app = createHttpApp(logger, [healthPlugin(domainDeps), openApiRouter(routes), webPhoneRouter({ config, logger }), mountRoutes(routes, new TokenAccessResolver(db, access))], { trustProxy: config.trustProxy });
+  const resolver = new TokenAccessResolver(db, access);
+  // The job queues for platform operators (bull-board), behind the route table's own authentication.
+  const queues = queueDashboard({ redis, resolver, secureCookies: config.publicUrl.startsWith('https:') });
+  const app = createHttpApp(logger, [healthPlugin(domainDeps), openApiRouter(routes), webPhoneRouter({ config, logger }), queues.router, mountRoutes(routes, resolver)], { trustProxy: config.trustProxy });
   return {
     app,
     routes,
     async close() {
-      await jobs.close();
+      await Promise.all([jobs.close(), queues.close()]);
       subscriber.disconnect();
     },
   };

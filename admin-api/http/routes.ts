@@ -92,7 +92,7 @@ export interface AccessResolver {
   platformOperator(userId: number): Promise<boolean>;
 }
 
-function bearerToken(req: Request): string | undefined {
+export function bearerToken(req: Request): string | undefined {
   const header = req.header('authorization');
   const match = header ? /^Bearer\s+(\S+)$/i.exec(header) : null;
   return match?.[1];
@@ -100,6 +100,21 @@ function bearerToken(req: Request): string | undefined {
 
 export function accountIdParam(value: string | undefined): number | undefined {
   return value !== undefined && isIdText(value) ? Number(value) : undefined;
+}
+
+/** The actor a token names: 401 when there is none, or it is unknown, expired or revoked. Also used by the
+ *  Express routers outside the route table (the queue dashboard), so they authenticate exactly as it does. */
+export async function authenticateToken(token: string | undefined, resolver: AccessResolver): Promise<Actor> {
+  if (!token) throw createError('AUTHENTICATION_REQUIRED', 401, 'Send a token: Authorization: Bearer <token>.');
+  const actor = await resolver.authenticate(token);
+  if (!actor) throw createError('TOKEN_INVALID', 401, 'The token is unknown, expired or revoked, or its user is not active. Log in again.');
+  return actor;
+}
+
+/** 403 unless the actor is a platform operator (read afresh each time: a revocation applies at once). */
+export async function requirePlatformOperator(actor: Actor, resolver: AccessResolver): Promise<void> {
+  if (await resolver.platformOperator(actor.user.id)) return;
+  throw createError('PLATFORM_OPERATOR_REQUIRED', 403, 'Only platform operators manage this; no account role grants it.');
 }
 
 async function resolveContext(req: Request, spec: RouteSpec, resolver: AccessResolver): Promise<RequestContext> {
@@ -117,14 +132,11 @@ async function resolveContext(req: Request, spec: RouteSpec, resolver: AccessRes
     },
   };
   if (spec.access.kind === 'public') return ctx;
-  const token = bearerToken(req);
-  if (!token) throw createError('AUTHENTICATION_REQUIRED', 401, 'Send a token: Authorization: Bearer <token>.');
-  ctx.actor = await resolver.authenticate(token);
-  if (!ctx.actor) throw createError('TOKEN_INVALID', 401, 'The token is unknown, expired or revoked, or its user is not active. Log in again.');
+  ctx.actor = await authenticateToken(bearerToken(req), resolver);
   if (spec.access.kind === 'authenticated') return ctx;
   if (spec.access.kind === 'operator') {
-    if (await resolver.platformOperator(ctx.actor.user.id)) return ctx;
-    throw createError('PLATFORM_OPERATOR_REQUIRED', 403, 'Only platform operators manage this; no account role grants it.');
+    await requirePlatformOperator(ctx.actor, resolver);
+    return ctx;
   }
   const accountId = accountIdParam(String(req.params.accountId ?? ""));
   // Unknown and not-yours look the same: no one learns which accounts exist.
