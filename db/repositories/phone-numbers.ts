@@ -4,6 +4,7 @@
 import type { HeldNumber } from '../../core/caller-id-policy';
 import { HELD_NUMBER_STATES, ROUTED_NUMBER_STATES, type NumberSharing, type NumberState, type PhoneNumberRecord } from '../../core/numbers';
 import type { Queryable } from '../connection';
+import { accountLineage } from './memberships';
 
 interface NumberRow {
   id: number | string;
@@ -188,4 +189,18 @@ export async function callerIdNumbersOnTrunks(db: Queryable, accountId: number, 
     id: Number(row.id), trunkId: Number(row.trunk_id), number: row.number, accountId: Number(row.account_id),
     ownerUserId: optionalId(row.owner_user_id), sharing: row.sharing, sharedWithUserIds: row.sharing === 'users' ? shares.get(Number(row.id)) ?? [] : [],
   }));
+}
+
+/** Those of `userIds` who are active users with an active membership reaching the account (held there, or
+ *  higher up by a role that reaches descendants): who may own a number of it or have one shared with them. */
+export async function activeMembersAmong(db: Queryable, accountId: number, userIds: number[]): Promise<Set<number>> {
+  if (userIds.length === 0) return new Set();
+  const lineage = await accountLineage(db, accountId);
+  const rows = (await db('memberships as m')
+    .join('users as u', 'u.id', 'm.user_id')
+    .whereIn('m.user_id', [...new Set(userIds)])
+    .andWhere({ 'm.status': 'active', 'u.status': 'active' })
+    .andWhere((where) => where.where('m.account_id', accountId).orWhere((above) => above.whereIn('m.account_id', lineage).andWhere('m.reaches_descendants', true)))
+    .distinct('m.user_id')) as { user_id: number | string }[];
+  return new Set(rows.map((row) => Number(row.user_id)));
 }
