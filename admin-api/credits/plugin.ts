@@ -1,4 +1,6 @@
-// Wires the credits domain (issue 10, being built).
+// Wires the credits domain.
 import type { DomainPlugin } from '../domain';
+import { creditRoutes } from './routes';
+import { CreditService } from './service';
 
-export const creditsPlugin: DomainPlugin = () => [];
+export const creditsPlugin: DomainPlugin = ({ db }) => creditRoutes(new CreditService(db));
