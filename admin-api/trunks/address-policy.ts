@@ -11,6 +11,9 @@
 //
 // Ops may allow non-public addresses for one trunk with `allowPrivateAddresses: true` in its file (a lab, a
 // provider reached over a private link); the API never takes that field. Over-broad ranges are never allowed.
+//
+// The same rule holds for the provider API a trunk file's `purchasing:` section names (its baseUrl): the
+// worker sends the provider's key there, so it is https to a public host unless ops allow a private one.
 import dns from 'node:dns/promises';
 import net from 'node:net';
 import type { FieldProblem } from '../http/errors';
@@ -98,24 +101,42 @@ async function resolveAll(host: string): Promise<string[] | undefined> {
   }
 }
 
-/** The problem with the host (an address or a DNS name), if any. */
-export async function hostProblem(host: string, allowPrivate: boolean): Promise<string | undefined> {
+/** The problem with the host (an address or a DNS name), if any. `subject` names what the host is for. */
+export async function hostProblem(host: string, allowPrivate: boolean, subject = "a trunk's host"): Promise<string | undefined> {
   if (net.isIP(host)) {
     const kind = allowPrivate ? undefined : nonPublicKind(host);
-    return kind && `${host} is ${kind}: a trunk's host must be a public address`;
+    return kind && `${host} is ${kind}: ${subject} must be a public address`;
   }
   if (allowPrivate) return undefined;
-  if (!host.includes('.') || LOCAL_NAME.test(host.replace(/\.$/, ''))) return `${host} names a local machine: a trunk's host must be public`;
+  if (!host.includes('.') || LOCAL_NAME.test(host.replace(/\.$/, ''))) return `${host} names a local machine: ${subject} must be public`;
   if (NEVER_RESOLVED.test(host.replace(/\.$/, ''))) return undefined;
   for (const address of (await resolveAll(host)) ?? []) {
     const kind = nonPublicKind(address);
-    if (kind) return `${host} resolves to ${address}, which is ${kind}: a trunk's host must be public`;
+    if (kind) return `${host} resolves to ${address}, which is ${kind}: ${subject} must be public`;
   }
   return undefined;
 }
 
-/** Every problem with a definition's host and inbound addresses, as JSON pointers into it. */
-export async function addressProblems(definition: { host: string; inbound: { addresses: string[] }; allowPrivateAddresses?: boolean }): Promise<FieldProblem[]> {
+/** The problem with a provider API's base URL, if any. The worker sends the provider's key to it, so it must
+ *  be https to a public host; a lab's emulator on a private address (http allowed) needs allowPrivateAddresses. */
+export async function baseUrlProblem(baseUrl: string, allowPrivate: boolean): Promise<string | undefined> {
+  let url: URL;
+  try {
+    url = new URL(baseUrl);
+  } catch {
+    return `"${baseUrl}" is not a URL`;
+  }
+  if (url.protocol !== 'https:' && !(allowPrivate && url.protocol === 'http:')) return `${baseUrl} must use https (plain http only with allowPrivateAddresses): the provider's secret travels in its requests`;
+  if (url.username || url.password) return `${baseUrl} carries credentials: name them in /purchasing/secret instead`;
+  if (url.search || url.hash) return `${baseUrl} must have no query or fragment`;
+  // URL keeps an IPv6 host in brackets.
+  return hostProblem(url.hostname.replace(/^\[|\]$/g, ''), allowPrivate, "a provider API's base URL");
+}
+
+/** Every problem with a definition's host, inbound addresses and provider API URL, as JSON pointers into it. */
+export async function addressProblems(definition: {
+  host: string; inbound: { addresses: string[] }; allowPrivateAddresses?: boolean; purchasing?: { baseUrl?: string };
+}): Promise<FieldProblem[]> {
   const allowPrivate = definition.allowPrivateAddresses === true;
   const problems: FieldProblem[] = [];
   const host = await hostProblem(definition.host, allowPrivate);
@@ -124,5 +145,8 @@ export async function addressProblems(definition: { host: string; inbound: { add
     const problem = inboundProblem(entry, allowPrivate);
     if (problem) problems.push({ path: `/inbound/addresses/${index}`, message: problem });
   });
+  const baseUrl = definition.purchasing?.baseUrl;
+  const api = baseUrl === undefined ? undefined : await baseUrlProblem(baseUrl, allowPrivate);
+  if (api) problems.push({ path: '/purchasing/baseUrl', message: api });
   return problems;
 }

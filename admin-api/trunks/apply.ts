@@ -6,6 +6,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { Redis } from 'ioredis';
 import { loadConfigOrExit } from '../../core/config';
+import { DEFAULT_TRUNKS_DIR } from '../../core/trunk-secrets';
 import { createLogger } from '../../core/logger';
 import { openDatabase } from '../../db/connection';
 import { ChangeNotifier } from '../notifier';
@@ -14,7 +15,8 @@ import { systemScope } from '../system-scope';
 import { formatProblem, loadTrunkFiles, type FileProblem, type LoadedTrunk } from './files';
 import { TrunkService, type TrunkPlan } from './service';
 
-export const DEFAULT_TRUNKS_DIR = path.resolve(__dirname, '../../asterisk-config/trunks');
+// The worker resolves provider secrets against the same folder (core/trunk-secrets.ts).
+export { DEFAULT_TRUNKS_DIR };
 
 export interface ApplyReport {
   problems: FileProblem[];

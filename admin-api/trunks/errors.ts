@@ -20,6 +20,11 @@ export const trunkErrors = {
   }),
   addressNotAllowed: (name: string, refused: FieldProblem[]): ApiError =>
     createError('TRUNK_ADDRESS_NOT_ALLOWED', 400, `Trunk ${name} cannot be saved: ${listed(refused, ': ')}.`, { fields: refused }),
+  /** Which providers an account may buy from, and the trunk their numbers arrive on, are ops' to say. */
+  purchasingInFilesOnly: (name: string): ApiError =>
+    createError('TRUNK_PURCHASING_IN_FILES_ONLY', 400, `Trunk ${name}: a purchasing section is kept in trunk files only (asterisk-config/trunks/<name>.yaml); leave it out here.`, {
+      fields: [{ path: '/purchasing', message: 'is kept in trunk files only' }],
+    }),
   invalid: (name: string, problems: FieldProblem[]): ApiError =>
     createError('TRUNK_INVALID', 422, `Trunk ${name} cannot be saved: ${listed(problems, ' ')}.`, { fields: problems }),
 };

@@ -1,12 +1,13 @@
 // Reads the trunk files ops keep under asterisk-config/trunks/: one <name>.yaml per trunk. Every problem is
 // reported as file:line: field message, so an edit can be fixed without guessing; secrets are resolved from
-// the environment or a git-ignored file under secrets/, and never read from the YAML itself.
+// the environment or a git-ignored file under secrets/ (core/trunk-secrets.ts), never read from the YAML itself.
 import fs from 'node:fs';
 import path from 'node:path';
 import { LineCounter, parseDocument, isNode, type Document } from 'yaml';
 import type { FieldProblem } from '../http/errors';
 import { compileSchema, fieldProblems } from '../http/validation';
 import type { SecretSource, TrunkDefinition } from '../../db/repositories/trunk-rows';
+import { resolveSecretSource, TrunkSecretError } from '../../core/trunk-secrets';
 import { fileTrunkSchema, TRUNK_NAME_PATTERN } from './schemas';
 import type { TrunkWrite } from './service';
 
@@ -48,13 +49,29 @@ function lineFinder(document: Document, counter: LineCounter): (pointer: string)
 }
 
 function resolveSecret(directory: string, secret: SecretSource, env: NodeJS.ProcessEnv): { value?: string; problem?: string } {
-  if ('env' in secret) {
-    const value = env[secret.env];
-    return value ? { value } : { problem: `names environment variable ${secret.env}, which is not set` };
+  try {
+    return { value: resolveSecretSource(secret, env, directory) };
+  } catch (error) {
+    if (error instanceof TrunkSecretError) return { problem: error.reason };
+    throw error;
   }
-  const file = path.join(directory, secret.file);
-  if (!fs.existsSync(file)) return { problem: `names ${secret.file}, which does not exist in ${directory}` };
-  return { value: fs.readFileSync(file, 'utf8').trim() };
+}
+
+/** The SIP password, resolved now (it goes to ps_auths); the provider API's secret only checked: the worker
+ *  and the admin API resolve it when they call the provider, so it is stored nowhere. */
+function resolveSecrets(directory: string, definition: TrunkDefinition, env: NodeJS.ProcessEnv): { password?: string; problems: FieldProblem[] } {
+  const problems: FieldProblem[] = [];
+  let password: string | undefined;
+  if (definition.credentials) {
+    const resolved = resolveSecret(directory, definition.credentials.secret, env);
+    if (resolved.problem) problems.push({ path: '/credentials/secret', message: resolved.problem });
+    else if ((resolved.value ?? '').length < MIN_SECRET_LENGTH) problems.push({ path: '/credentials/secret', message: `resolves to a secret shorter than ${MIN_SECRET_LENGTH} characters` });
+    else password = resolved.value;
+  }
+  const apiSecret = definition.purchasing?.secret;
+  const api = apiSecret && resolveSecret(directory, apiSecret, env);
+  if (api?.problem) problems.push({ path: '/purchasing/secret', message: api.problem });
+  return { password, problems };
 }
 
 /** Loads one file: the trunk it defines, or every problem with its line. */
@@ -73,13 +90,8 @@ export function loadTrunkFile(directory: string, fileName: string, env: NodeJS.P
   if (!validate(definition)) {
     return { problems: fieldProblems(validate.errors).map((found: FieldProblem) => problem(lineOf(found.path), found.path, found.message)) };
   }
-  let password: string | undefined;
-  if (definition.credentials) {
-    const resolved = resolveSecret(directory, definition.credentials.secret, env);
-    if (resolved.problem) return { problems: [problem(lineOf('/credentials/secret'), '/credentials/secret', resolved.problem)] };
-    if ((resolved.value ?? '').length < MIN_SECRET_LENGTH) return { problems: [problem(lineOf('/credentials/secret'), '/credentials/secret', `resolves to a secret shorter than ${MIN_SECRET_LENGTH} characters`)] };
-    password = resolved.value;
-  }
+  const { password, problems } = resolveSecrets(directory, definition, env);
+  if (problems.length > 0) return { problems: problems.map((found) => problem(lineOf(found.path), found.path, found.message)) };
   return { problems: [], trunk: { file, lineOf, write: { name, source: 'file', definition, password } } };
 }
 

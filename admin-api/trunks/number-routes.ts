@@ -3,14 +3,16 @@
 // 'route'. A number gives either `destination` or, as trunk files always could, `extension`: that one is
 // resolved to the extension's owner when the trunk is written (a later change of the plan needs a re-apply; an
 // extension nobody holds yet routes nowhere until then, and the number keeps its extension column meanwhile).
+// An entry with neither keeps the route the number has (set through the numbers API): static-pool.ts.
 import type { Destination } from '../../core/destinations';
 import type { Queryable, Transaction } from '../../db/connection';
-import { replaceTrunkNumberRoutes, trunkNumberRoutes } from '../../db/repositories/destinations';
+import { setTrunkNumberRoutes, trunkNumberRoutes } from '../../db/repositories/destinations';
 import { findExtensionOwner, type ExtensionOwner } from '../../db/repositories/extensions';
 import type { TrunkDefinition, TrunkNumber } from '../../db/repositories/trunk-rows';
 import type { TrunkState } from '../../db/repositories/trunks';
 import { DestinationService } from '../destinations/service';
 import type { FieldProblem } from '../http/errors';
+import { changedRoutes } from './static-pool';
 
 function destinationOfOwner(owner: ExtensionOwner): Destination {
   switch (owner.type) {
@@ -58,9 +60,9 @@ export class TrunkNumberRoutes {
     return { ...state, numbers: state.numbers.map((entry) => { const route = routes.get(entry.number); return route ? { ...entry, destination: route } : entry; }) };
   }
 
-  /** After writeTrunk: the routes of the trunk's (rewritten) numbers. */
-  async write(trx: Transaction, trunkId: number, numbers: TrunkNumber[]): Promise<void> {
-    const routes = new Map(numbers.flatMap((entry) => (entry.destination && entry.account !== undefined ? [[entry.number, entry.destination] as const] : [])));
-    await replaceTrunkNumberRoutes(trx, trunkId, routes);
+  /** After writeTrunk: the routes that differ from the stored ones (a route set through the numbers API and
+   *  kept by the merge is not rewritten). */
+  async write(trx: Transaction, trunkId: number, current: TrunkNumber[], desired: TrunkNumber[]): Promise<void> {
+    await setTrunkNumberRoutes(trx, trunkId, changedRoutes(current, desired));
   }
 }

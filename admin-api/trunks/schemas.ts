@@ -2,7 +2,7 @@
 // One schema for both paths, so both validate alike and produce the same PJSIP rows. Written with TypeBox: the
 // API's handler receives Static<typeof apiTrunkSchema>, which is the repository's TrunkDefinition.
 import { Type, TypeGuard, type Static, type TObject, type TProperties, type TSchema } from '@sinclair/typebox';
-import { CODECS, type SecretSource } from '../../db/repositories/trunk-rows';
+import { CODECS, type SecretSource, type TrunkPurchasing } from '../../db/repositories/trunk-rows';
 import { EXTENSION_PATTERN } from '../devices/schemas';
 import { destinationSchema } from '../destinations/schemas';
 
@@ -66,17 +66,37 @@ const secretSource = Type.Unsafe<SecretSource>({
   additionalProperties: false,
 });
 
+export const PURCHASING_APIS = ['telnyx', 'twilio', 'static-pool'] as const satisfies readonly TrunkPurchasing['api'][];
+const PRICE_CENTS = Type.Integer({ minimum: 0, maximum: 100_000_000 });
+
+// Which provider the trunk's accounts may buy numbers from, and at what price. Which fields an API needs (and
+// that the base URL is public) is checked by admin-api/trunks/purchasing.ts, whose messages name the API.
+const purchasingSchema = Type.Object({
+  api: Type.Unsafe<TrunkPurchasing['api']>({ type: 'string', enum: [...PURCHASING_APIS] }),
+  baseUrl: Type.Optional(Type.String({ minLength: 8, maxLength: 300, pattern: '^https?://' })),
+  secret: Type.Optional(secretSource),
+  // Twilio's account SID (AC...): it goes into the API's paths, so nothing but letters and digits.
+  accountSid: Type.Optional(Type.String({ pattern: '^AC[0-9A-Za-z]{6,62}$' })),
+  // A Telnyx connection id or a Twilio trunk SID.
+  routeTo: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_-]{1,80}$' })),
+  setupPriceCents: PRICE_CENTS,
+  monthlyPriceCents: PRICE_CENTS,
+}, { additionalProperties: false });
+
 export const fileTrunkSchema = definitionSchema(Type.Object({ username, secret: secretSource }, { additionalProperties: false }), {
   // Ops' explicit leave for a non-public host or inbound address (a lab, a private link): files only, never
   // the API (admin-api/trunks/address-policy.ts).
   allowPrivateAddresses: Type.Optional(Type.Boolean()),
+  purchasing: Type.Optional(purchasingSchema),
 });
 
 // Providers hand out the secret; we still refuse ones a scanner would guess. Omitted on an edit: the current
 // password stays.
 export const apiTrunkSchema = definitionSchema(
   Type.Object({ username, password: Type.Optional(Type.String({ minLength: 12, maxLength: 128 })) }, { additionalProperties: false }),
-  {},
+  // Taken only to be refused with a reason (TrunkService.save): which providers an account may buy from is
+  // ops' to say, in the trunk files.
+  { purchasing: Type.Optional(Type.Unknown({ description: 'Refused: a trunk\'s purchasing section is kept in its file only' })) },
 );
 /** What the API takes: the password itself, which goes to ps_auths only. */
 export type ApiTrunkDefinition = Static<typeof apiTrunkSchema>;

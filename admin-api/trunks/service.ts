@@ -3,6 +3,8 @@
 // the current one, hosts and inbound addresses must be public (address-policy.ts), and the definition must agree
 // with the database (accounts, numbers). The definition is turned into PJSIP rows by one function and written
 // with the trunk's accounts and numbers in one transaction; the ARI app then expires the trunk's cached objects.
+// The numbers are the static pool, kept by number across writes (static-pool.ts); a `purchasing:` section (the
+// provider the trunk's accounts may buy numbers from) comes from files only (purchasing.ts).
 //
 // Trunks are the installation's, not an account's: the methods take a PublicScope, which an operator's request
 // (a UserScope) and trunks:apply (admin-api/system-scope.ts) both are. Who may reach them at all is the routes'
@@ -12,16 +14,17 @@ import { isDeepStrictEqual } from 'node:util';
 import type { Database, Queryable } from '../../db/connection';
 import { trunkObjectId, trunkRows, type TrunkDefinition, type TrunkRows } from '../../db/repositories/trunk-rows';
 import {
-  deleteTrunk, findTrunk, listTrunks, missingAccountIds, numbersOnOtherTrunks, readTrunkState, writeTrunk, type TrunkRecord, type TrunkState,
+  deleteTrunk, findTrunk, listTrunks, missingAccountIds, numbersHeldElsewhere, readTrunkState, writeTrunk, type HeldNumber, type TrunkRecord, type TrunkState,
 } from '../../db/repositories/trunks';
 import { authPassword } from '../../db/repositories/pjsip';
-import { deleteOrphanTrunkNumberRoutes } from '../../db/repositories/destinations';
 import type { FieldProblem } from '../http/errors';
 import type { ChangeNotifier } from '../notifier';
 import type { PublicScope } from '../scope';
 import { addressProblems } from './address-policy';
 import { TrunkNumberRoutes } from './number-routes';
+import { purchasingProblems } from './purchasing';
 import { trunkErrors } from './errors';
+import { mergeStaticPool, staticPoolChanges } from './static-pool';
 import { TRUNK_NAME_PATTERN, type ApiTrunkDefinition } from './schemas';
 
 /** A definition as stored: credentials name the username only, never a password. */
@@ -48,7 +51,13 @@ export interface TrunkPlan {
 }
 
 function desiredState(write: TrunkWrite, media: EndpointMediaPolicy | undefined): TrunkState & { rows: TrunkRows } {
-  return { rows: trunkRows(write.name, write.definition, write.password, media), accounts: [...write.definition.accounts].sort((a, b) => a - b), numbers: [...write.definition.numbers].sort((a, b) => a.number.localeCompare(b.number)) };
+  const { purchasing } = write.definition;
+  return {
+    rows: trunkRows(write.name, write.definition, write.password, media),
+    accounts: [...write.definition.accounts].sort((a, b) => a - b),
+    numbers: [...write.definition.numbers].sort((a, b) => a.number.localeCompare(b.number)),
+    ...(purchasing ? { purchasing } : {}),
+  };
 }
 
 const SECRET_FIELDS = new Set(['password']);
@@ -74,7 +83,9 @@ export function diffTrunkState(current: TrunkState | undefined, desired: TrunkSt
     }
   }
   if (!isDeepStrictEqual(current?.accounts ?? [], desired.accounts)) changes.push(`accounts: ${JSON.stringify(current?.accounts ?? [])} -> ${JSON.stringify(desired.accounts)}`);
-  if (!isDeepStrictEqual(current?.numbers ?? [], desired.numbers)) changes.push(`numbers: ${(current?.numbers ?? []).length} -> ${desired.numbers.length} (${desired.numbers.map((entry) => entry.number).join(', ')})`);
+  // The section names where the provider's secret comes from, never the secret itself.
+  if (!isDeepStrictEqual(current?.purchasing, desired.purchasing)) changes.push(`purchasing: ${JSON.stringify(current?.purchasing ?? null)} -> ${JSON.stringify(desired.purchasing ?? null)}`);
+  changes.push(...staticPoolChanges(current?.numbers ?? [], desired.numbers));
   return changes;
 }
 
@@ -86,6 +97,13 @@ const TRUNK_NAME = new RegExp(TRUNK_NAME_PATTERN);
 
 function assertTrunkName(name: string): void {
   if (!TRUNK_NAME.test(name)) throw trunkErrors.invalidName(name);
+}
+
+/** Why a listed number is not this trunk's to carry. */
+function heldMessage(held: HeldNumber, trunkName: string): string {
+  if (held.trunk === null) return `${held.number} was bought through ${held.provider} on a trunk since removed: release it through the numbers API first`;
+  if (held.trunk === trunkName) return `${held.number} was bought through ${held.provider} on this trunk: a trunk's list holds its static pool only`;
+  return `${held.number} is carried by trunk ${held.trunk}`;
 }
 
 /** The rule of ownership: a trunk is changed only through the path that made it (the API or its file). */
@@ -121,22 +139,31 @@ export class TrunkService {
   /** Every problem that stops a write, as JSON pointers into the definition (files report them by line before
    *  anything is written): refused addresses, disagreement with the database, and ownership (path ''). */
   async problems(_scope: PublicScope, write: TrunkWrite): Promise<FieldProblem[]> {
-    const problems = [...(await addressProblems(write.definition)), ...(await this.databaseProblems(this.db, write.name, write.definition))];
+    const problems = [...(await addressProblems(write.definition)), ...(await this.definitionProblems(this.db, write.name, write.definition))];
     const owner = ownershipError(await findTrunk(this.db, write.name), write.source);
     return owner ? [...problems, { path: '', message: owner.message }] : problems;
   }
 
   async plan(_scope: PublicScope, write: TrunkWrite): Promise<TrunkPlan> {
     const existing = await findTrunk(this.db, write.name);
-    const current = existing ? await this.routes.withStored(this.db, existing.id, await readTrunkState(this.db, existing)) : undefined;
-    const changes = diffTrunkState(current, await this.routes.resolve(this.db, desiredState(write, this.media)));
+    const { current, desired } = await this.states(this.db, existing, write);
+    const changes = diffTrunkState(current, desired);
     return { name: write.name, action: !existing ? 'create' : changes.length > 0 ? 'update' : 'unchanged', changes };
+  }
+
+  /** The trunk as stored (with its numbers' routes) and as the write leaves it: the definition's rows and
+   *  accounts, and its numbers merged with the stored ones (static-pool.ts). */
+  private async states(db: Queryable, existing: TrunkRecord | undefined, write: TrunkWrite): Promise<{ current?: TrunkState; desired: TrunkState & { rows: TrunkRows } }> {
+    const current = existing ? await this.routes.withStored(db, existing.id, await readTrunkState(db, existing)) : undefined;
+    const desired = await this.routes.resolve(db, desiredState(write, this.media));
+    return { current, desired: { ...desired, numbers: mergeStaticPool(current?.numbers, desired.numbers, desired.accounts) } };
   }
 
   /** The API's create-or-replace: the request's password goes to ps_auths only, never into the definition. */
   async save(scope: PublicScope, name: string, input: ApiTrunkDefinition): Promise<TrunkPlan & { trunk: TrunkView }> {
     assertTrunkName(name);
-    const { credentials, ...rest } = input;
+    const { credentials, purchasing, ...rest } = input;
+    if (purchasing !== undefined) throw trunkErrors.purchasingInFilesOnly(name);
     const definition: StoredTrunkDefinition = { ...rest, ...(credentials ? { credentials: { username: credentials.username } } : {}) };
     const plan = await this.put(scope, { name, source: 'api', definition, password: credentials?.password });
     return { ...plan, trunk: await this.get(scope, name) };
@@ -147,21 +174,22 @@ export class TrunkService {
   async put(scope: PublicScope, write: TrunkWrite): Promise<TrunkPlan> {
     const owner = ownershipError(await findTrunk(this.db, write.name), write.source);
     if (owner) throw owner;
+    if (write.source === 'api' && write.definition.purchasing) throw trunkErrors.purchasingInFilesOnly(write.name);
     const resolved = { ...write, password: await this.passwordOf(write) };
     const refused = await addressProblems(resolved.definition);
     if (refused.length > 0) throw trunkErrors.addressNotAllowed(write.name, refused);
     const plan = await this.db.transaction(async (trx) => {
-      const problems = await this.databaseProblems(trx, write.name, write.definition);
+      const problems = await this.definitionProblems(trx, write.name, write.definition);
       if (problems.length > 0) throw trunkErrors.invalid(write.name, problems);
       const existing = await findTrunk(trx, write.name);
       const lost = ownershipError(existing, write.source);
       if (lost) throw lost;
-      const current = existing ? await this.routes.withStored(trx, existing.id, await readTrunkState(trx, existing)) : undefined;
-      const desired = await this.routes.resolve(trx, desiredState(resolved, this.media));
+      const { current, desired } = await this.states(trx, existing, resolved);
       const changes = diffTrunkState(current, desired);
       if (existing && changes.length === 0) return { name: write.name, action: 'unchanged' as const, changes, registrationChanged: false, accounts: [] };
-      const id = await writeTrunk(trx, { name: write.name, source: write.source, definition: write.definition, rows: desired.rows, accounts: desired.accounts, numbers: desired.numbers });
-      await this.routes.write(trx, id, desired.numbers);
+      const monthlyPriceCents = desired.purchasing?.monthlyPriceCents ?? 0;
+      const id = await writeTrunk(trx, { name: write.name, source: write.source, definition: write.definition, rows: desired.rows, accounts: desired.accounts, numbers: desired.numbers, monthlyPriceCents });
+      await this.routes.write(trx, id, current?.numbers ?? [], desired.numbers);
       await scope.audit(trx, { accountId: null, action: existing ? 'trunk.update' : 'trunk.create', entity: 'trunk', entityId: id, before: existing?.definition, after: write.definition });
       const registrationChanged = !isDeepStrictEqual(current?.rows.ps_registrations, desired.rows.ps_registrations);
       return { name: write.name, action: existing ? 'update' as const : 'create' as const, changes, registrationChanged, accounts: [...new Set([...(current?.accounts ?? []), ...desired.accounts])] };
@@ -180,8 +208,7 @@ export class TrunkService {
       const owner = ownershipError(existing, source);
       if (owner) throw owner;
       const state = await readTrunkState(trx, existing);
-      await deleteTrunk(trx, name);
-      await deleteOrphanTrunkNumberRoutes(trx);
+      await deleteTrunk(trx, existing);
       await scope.audit(trx, { accountId: null, action: 'trunk.delete', entity: 'trunk', entityId: existing.id, before: existing.definition });
       return state;
     });
@@ -197,10 +224,11 @@ export class TrunkService {
     return current;
   }
 
-  /** Problems the schema cannot see: unknown accounts, numbers assigned outside the trunk's accounts or
-   *  carried by another trunk. Paths are JSON pointers into the definition, for files and the API alike. */
-  private async databaseProblems(db: Queryable, name: string, definition: StoredTrunkDefinition): Promise<FieldProblem[]> {
-    const problems: FieldProblem[] = [];
+  /** Problems the schema cannot see: a purchasing section missing what its API needs, unknown accounts,
+   *  numbers assigned outside the trunk's accounts or held elsewhere. Paths are JSON pointers into the
+   *  definition, for files and the API alike. */
+  private async definitionProblems(db: Queryable, name: string, definition: StoredTrunkDefinition): Promise<FieldProblem[]> {
+    const problems: FieldProblem[] = [...purchasingProblems(definition.purchasing)];
     const missing = new Set(await missingAccountIds(db, definition.accounts));
     definition.accounts.forEach((accountId, index) => {
       if (missing.has(accountId)) problems.push({ path: `/accounts/${index}`, message: `account ${accountId} does not exist` });
@@ -212,8 +240,8 @@ export class TrunkService {
       if (entry.account !== undefined && !definition.accounts.includes(entry.account)) problems.push({ path: `/numbers/${index}/account`, message: `account ${entry.account} is not among the trunk's accounts` });
       if (entry.extension !== undefined && entry.account === undefined) problems.push({ path: `/numbers/${index}/extension`, message: 'needs the account whose extension it is' });
     });
-    const taken = await numbersOnOtherTrunks(db, name, definition.numbers.map((entry) => entry.number));
-    for (const { number, trunk } of taken) problems.push({ path: `/numbers/${seen.get(number)}/number`, message: `${number} is carried by trunk ${trunk}` });
+    const held = await numbersHeldElsewhere(db, name, definition.numbers.map((entry) => entry.number));
+    for (const found of held) problems.push({ path: `/numbers/${seen.get(found.number)}/number`, message: heldMessage(found, name) });
     problems.push(...(await this.routes.problems(db, definition)));
     return problems;
   }

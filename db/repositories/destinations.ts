@@ -3,7 +3,8 @@
 // holds one destination per slot per account (a user in several accounts forwards differently in each), so
 // "what points at X" is one query on (account_id, target_type, target_id).
 import { destinationColumns, destinationFromColumns, type Destination } from '../../core/destinations';
-import type { Queryable } from '../connection';
+import { STATIC_POOL } from '../../core/numbers';
+import { insertInChunks, type Queryable } from '../connection';
 
 export type DestinationOwnerType = 'user' | 'ring_group' | 'number';
 
@@ -115,13 +116,14 @@ export async function isActiveMember(db: Queryable, accountId: number, userId: n
   return (await db('memberships').where({ account_id: accountId, user_id: userId, status: 'active' }).first('id')) !== undefined;
 }
 
-/** The routes of a trunk's numbers, by number. */
+/** The routes of a trunk's static-pool numbers that are held (not released), by number. */
 export async function trunkNumberRoutes(db: Queryable, trunkId: number): Promise<Map<string, Destination>> {
   const rows = (await db('phone_numbers as n')
     .join('destinations as d', function joinRoute() {
       this.on('d.owner_id', '=', 'n.id').andOn('d.account_id', '=', 'n.account_id').andOnVal('d.owner_type', '=', 'number').andOnVal('d.slot', '=', 'route');
     })
-    .where('n.trunk_id', trunkId)
+    .where({ 'n.trunk_id': trunkId, 'n.provider': STATIC_POOL })
+    .whereNotNull('n.live_number')
     .select('n.number', 'd.owner_id', 'd.slot', 'd.target_type', 'd.target_id', 'd.external_number')) as (DestinationRow & { number: string })[];
   const routes = new Map<string, Destination>();
   for (const row of rows) {
@@ -131,20 +133,25 @@ export async function trunkNumberRoutes(db: Queryable, trunkId: number): Promise
   return routes;
 }
 
-/** Writes the routes of a trunk's numbers (rows just written by writeTrunk, with new ids): routes of numbers
- *  that no longer exist go, whatever trunk they were on. */
-export async function replaceTrunkNumberRoutes(db: Queryable, trunkId: number, routes: Map<string, Destination>): Promise<void> {
-  await deleteOrphanTrunkNumberRoutes(db);
-  const numbers = (await db('phone_numbers').where({ trunk_id: trunkId }).whereNotNull('account_id').select('id', 'number', 'account_id')) as { id: number | string; number: string; account_id: number | string }[];
+/** Sets the routes of some of a trunk's static-pool numbers (null: none), in each number's account; numbers
+ *  not in the map keep theirs. A number with no account routes nowhere. */
+export async function setTrunkNumberRoutes(db: Queryable, trunkId: number, routes: Map<string, Destination | null>): Promise<void> {
+  if (routes.size === 0) return;
+  const numbers = (await db('phone_numbers')
+    .where({ trunk_id: trunkId, provider: STATIC_POOL })
+    .whereIn('live_number', [...routes.keys()])
+    .select('id', 'number', 'account_id')) as { id: number | string; number: string; account_id: number | string | null }[];
+  if (numbers.length === 0) return;
+  await db('destinations').where({ owner_type: 'number', slot: 'route' }).whereIn('owner_id', numbers.map((row) => Number(row.id))).delete();
   const rows = numbers.flatMap((row) => {
     const destination = routes.get(row.number);
-    return destination ? [{ account_id: Number(row.account_id), owner_type: 'number', owner_id: Number(row.id), slot: 'route', ...destinationColumns(destination) }] : [];
+    return destination && row.account_id !== null
+      ? [{ account_id: Number(row.account_id), owner_type: 'number', owner_id: Number(row.id), slot: 'route', ...destinationColumns(destination) }] : [];
   });
-  if (numbers.length > 0) await db('destinations').where({ owner_type: 'number' }).whereIn('owner_id', numbers.map((row) => Number(row.id))).delete();
-  if (rows.length > 0) await db('destinations').insert(rows);
+  if (rows.length > 0) await insertInChunks(db, 'destinations', rows);
 }
 
-/** Routes of trunk numbers that are gone (their trunk deleted, or rewritten with new rows). */
+/** Routes of numbers whose rows are gone (rows are released rather than deleted now; kept for a cleanup). */
 export async function deleteOrphanTrunkNumberRoutes(db: Queryable): Promise<void> {
   await db('destinations').where({ owner_type: 'number' }).whereNotIn('owner_id', db('phone_numbers').select('id')).delete();
 }

@@ -1,7 +1,11 @@
-// Trunks, the accounts they serve, the numbers they carry, and their PJSIP rows. A trunk is written whole:
-// its rows are replaced, never patched, so a trunk's rows are always exactly what its definition produces.
+// Trunks, the accounts they serve, the numbers they carry, and their PJSIP rows. A trunk's PJSIP rows are
+// replaced, never patched, so they are always exactly what its definition produces; its numbers (the static
+// pool) are kept by number instead, since the numbers API hangs owners, sharing and routes on them
+// (static-pool.ts).
+import { STATIC_POOL } from '../../core/numbers';
 import { parseJson, type Queryable } from '../connection';
-import { TRUNK_TABLES, trunkObjectId, type Row, type TrunkDefinition, type TrunkNumber, type TrunkRows } from './trunk-rows';
+import { liveStaticPoolRows, releaseStaticPool, syncStaticPool } from './static-pool';
+import { TRUNK_TABLES, trunkObjectId, type Row, type TrunkDefinition, type TrunkNumber, type TrunkPurchasing, type TrunkRows } from './trunk-rows';
 import type { HeldNumber as CallerIdNumber } from '../../core/caller-id-policy';
 import { callerIdNumbersOnTrunks } from './phone-numbers';
 
@@ -24,7 +28,10 @@ interface TrunkRow {
 export interface TrunkState {
   rows: Partial<Record<(typeof TRUNK_TABLES)[number], Row>>;
   accounts: number[];
+  /** The static pool's held numbers, each with its account and extension (routes: TrunkNumberRoutes). */
   numbers: TrunkNumber[];
+  /** The definition's purchasing section (it sets the pool's monthly price). */
+  purchasing?: TrunkPurchasing;
 }
 
 // The column holds what the service wrote after validating it; MariaDB may hand JSON back as text.
@@ -43,7 +50,7 @@ export async function findTrunk(db: Queryable, name: string): Promise<TrunkRecor
   return row && trunkRecord(row);
 }
 
-export async function readTrunkState(db: Queryable, trunk: { id: number; name: string }): Promise<TrunkState> {
+export async function readTrunkState(db: Queryable, trunk: { id: number; name: string; definition?: Pick<TrunkDefinition, 'purchasing'> }): Promise<TrunkState> {
   const id = trunkObjectId(trunk.name);
   const rows: TrunkState['rows'] = {};
   for (const table of TRUNK_TABLES) {
@@ -51,13 +58,13 @@ export async function readTrunkState(db: Queryable, trunk: { id: number; name: s
     if (row) rows[table] = row;
   }
   const accounts = ((await db('trunk_accounts').where({ trunk_id: trunk.id }).orderBy('account_id').pluck('account_id')) as number[]).map(Number);
-  const numberRows = (await db('phone_numbers').where({ trunk_id: trunk.id, provider: 'static-pool' }).orderBy('number').select('number', 'account_id', 'extension')) as { number: string; account_id: number | null; extension: string | null }[];
-  const numbers = numberRows.map((row) => ({
+  const numbers = (await liveStaticPoolRows(db, trunk.id)).map((row) => ({
     number: row.number,
-    ...(row.account_id === null ? {} : { account: Number(row.account_id) }),
+    ...(row.accountId === null ? {} : { account: row.accountId }),
     ...(row.extension === null ? {} : { extension: row.extension }),
   }));
-  return { rows, accounts, numbers };
+  const purchasing = trunk.definition?.purchasing;
+  return { rows, accounts, numbers, ...(purchasing ? { purchasing } : {}) };
 }
 
 /** The account ids of this list that name no account. */
@@ -67,20 +74,29 @@ export async function missingAccountIds(db: Queryable, accountIds: number[]): Pr
   return accountIds.filter((id) => !known.has(id));
 }
 
-/** Numbers of this list already carried by another trunk. */
-export async function numbersOnOtherTrunks(db: Queryable, trunkName: string, numbers: string[]): Promise<{ number: string; trunk: string }[]> {
-  if (numbers.length === 0) return [];
-  return (await db('phone_numbers')
-    .join('trunks', 'trunks.id', 'phone_numbers.trunk_id')
-    .whereIn('phone_numbers.number', numbers)
-    .whereNotNull('phone_numbers.live_number')
-    .andWhereNot('trunks.name', trunkName)
-    .select('phone_numbers.number as number', 'trunks.name as trunk')) as { number: string; trunk: string }[];
+/** A number a trunk may not list: held (not released) by another trunk, bought at a provider on this one,
+ *  or bought on a trunk since removed (trunk null). */
+export interface HeldNumber {
+  number: string;
+  trunk: string | null;
+  provider: string;
 }
 
+/** The numbers of this list held by anything but this trunk's static pool. */
+export async function numbersHeldElsewhere(db: Queryable, trunkName: string, numbers: string[]): Promise<HeldNumber[]> {
+  if (numbers.length === 0) return [];
+  return (await db('phone_numbers')
+    .leftJoin('trunks', 'trunks.id', 'phone_numbers.trunk_id')
+    .whereIn('phone_numbers.live_number', numbers)
+    .andWhere((held) => { held.whereNull('trunks.name').orWhereNot('trunks.name', trunkName).orWhereNot('phone_numbers.provider', STATIC_POOL); })
+    .select('phone_numbers.number as number', 'trunks.name as trunk', 'phone_numbers.provider as provider')) as HeldNumber[];
+}
+
+/** Writes the trunk, its PJSIP rows and accounts, and brings its static pool to `numbers` (the merged state),
+ *  each held number at `monthlyPriceCents`. */
 export async function writeTrunk(
   db: Queryable,
-  trunk: { name: string; source: 'file' | 'api'; definition: unknown; rows: TrunkRows; accounts: number[]; numbers: TrunkNumber[] },
+  trunk: { name: string; source: 'file' | 'api'; definition: unknown; rows: TrunkRows; accounts: number[]; numbers: TrunkNumber[]; monthlyPriceCents: number },
 ): Promise<number> {
   const existing = await findTrunk(db, trunk.name);
   let trunkId: number;
@@ -98,11 +114,8 @@ export async function writeTrunk(
   }
   await db('trunk_accounts').where({ trunk_id: trunkId }).delete();
   await db('trunk_accounts').insert(trunk.accounts.map((accountId) => ({ trunk_id: trunkId, account_id: accountId })));
-  // The file's numbers are the static pool; numbers bought at the trunk's provider are not the file's to drop.
-  await db('phone_numbers').where({ trunk_id: trunkId, provider: 'static-pool' }).delete();
-  if (trunk.numbers.length > 0) {
-    await db('phone_numbers').insert(trunk.numbers.map((entry) => ({ trunk_id: trunkId, number: entry.number, account_id: entry.account ?? null, extension: entry.extension ?? null })));
-  }
+  // The file's numbers are the static pool; numbers bought at the trunk's provider are not the file's to touch.
+  await syncStaticPool(db, trunkId, trunk.numbers, trunk.monthlyPriceCents);
   return trunkId;
 }
 
@@ -112,9 +125,11 @@ async function deletePjsipRows(db: Queryable, name: string): Promise<void> {
   await db('ps_contacts').where({ endpoint: id }).delete();
 }
 
-export async function deleteTrunk(db: Queryable, name: string): Promise<void> {
-  await deletePjsipRows(db, name);
-  await db('trunks').where({ name }).delete();
+/** The trunk goes with its static pool (released); numbers bought at its provider stay ours, trunk NULL. */
+export async function deleteTrunk(db: Queryable, trunk: { id: number; name: string }): Promise<void> {
+  await releaseStaticPool(db, trunk.id);
+  await deletePjsipRows(db, trunk.name);
+  await db('trunks').where({ id: trunk.id }).delete();
 }
 
 /** A trunk that serves an account, with the numbers it carries for that account: what an outbound call of the
