@@ -11,6 +11,7 @@ import { sendInvitation } from './email/invitation';
 import { Mailer } from './email/mailer';
 import { sendOnboarding } from './email/onboarding';
 import { sendEmergencyCallNotice } from './email/emergency-call';
+import { sendNumberRequestResolved } from './email/number-request-resolved';
 import { pruneLiveCalls } from './live-calls/prune';
 import { JOB_NAMES } from '../core/job-queue';
 import { jobProcessor, queuesOf, scheduleOf, type JobHandlers } from './registry';
@@ -37,7 +38,7 @@ async function main(): Promise<void> {
     'numbers.release': () => Promise.reject(new UnrecoverableError('numbers.release is not built yet')),
     'numbers.rental': () => Promise.reject(new UnrecoverableError('numbers.rental is not built yet')),
     'numbers.reconcile': () => Promise.reject(new UnrecoverableError('numbers.reconcile is not built yet')),
-    'email.number-request-resolved': () => Promise.reject(new UnrecoverableError('email.number-request-resolved is not built yet')),
+    'email.number-request-resolved': (data) => sendNumberRequestResolved(mail, data.requestId),
   };
   const processJob = jobProcessor(handlers);
 
