@@ -15,6 +15,8 @@ import { sendNumberRequestResolved } from './email/number-request-resolved';
 import { pruneLiveCalls } from './live-calls/prune';
 import { JOB_NAMES } from '../core/job-queue';
 import { jobProcessor, queuesOf, scheduleOf, type JobHandlers } from './registry';
+import { recordJobFailure } from './failures';
+import { chargeMonthlyRental } from './numbers/rental';
 
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
@@ -36,7 +38,7 @@ async function main(): Promise<void> {
     // Issue 10, being built: each of these is replaced by its module in jobs/numbers/ and jobs/email/.
     'numbers.purchase': () => Promise.reject(new UnrecoverableError('numbers.purchase is not built yet')),
     'numbers.release': () => Promise.reject(new UnrecoverableError('numbers.release is not built yet')),
-    'numbers.rental': () => Promise.reject(new UnrecoverableError('numbers.rental is not built yet')),
+    'numbers.rental': () => chargeMonthlyRental({ db, logger }),
     'numbers.reconcile': () => Promise.reject(new UnrecoverableError('numbers.reconcile is not built yet')),
     'email.number-request-resolved': (data) => sendNumberRequestResolved(mail, data.requestId),
   };
@@ -53,7 +55,10 @@ async function main(): Promise<void> {
     }
     const worker = new Worker(queueName, processJob, { connection, concurrency: 4 });
     worker.on('completed', (job, result) => logger.info('job completed', { jobId: job.id, job: job.name, result }));
-    worker.on('failed', (job, error) => logger.error('job failed', { jobId: job?.id, job: job?.name, error: error.message }));
+    worker.on('failed', (job, error) => {
+      logger.error('job failed', { jobId: job?.id, job: job?.name, attempts: job?.attemptsMade, error: error.message });
+      void recordJobFailure({ db, logger }, job, error);
+    });
     workers.push(worker);
   }
 
