@@ -11,6 +11,9 @@ interface JobDeclaration {
   payload: TSchema;
   /** Runs on a schedule rather than on demand. */
   everyMs?: number;
+  /** Tries before the job fails for good (default 5), the first retry after backoffMs (default 1 s), doubling. */
+  attempts?: number;
+  backoffMs?: number;
 }
 
 const JobId = Type.Integer({ minimum: 1 });
@@ -28,8 +31,9 @@ export const JOBS = {
   },
   'live-calls.prune': { queue: 'maintenance', payload: Type.Object({}), everyMs: 10 * 60_000 },
   // Phone numbers (issue 10): an order at a provider, run until it is recorded (job id "number-order-<id>").
-  'numbers.purchase': { queue: 'numbers', payload: Type.Object({ orderId: JobId }) },
-  'numbers.release': { queue: 'numbers', payload: Type.Object({ orderId: JobId }) },
+  // A provider's 5xx or time-out is retried for about two minutes (1 s doubling, 8 tries) before the order fails.
+  'numbers.purchase': { queue: 'numbers', payload: Type.Object({ orderId: JobId }), attempts: 8 },
+  'numbers.release': { queue: 'numbers', payload: Type.Object({ orderId: JobId }), attempts: 8 },
   // Charges each active number's monthly rental once per month (an entry keyed by number and month).
   'numbers.rental': { queue: 'numbers', payload: Type.Object({}), everyMs: 60 * 60_000 },
   // Compares each provider's list of our numbers with the inventory; `fix` also repairs the differences.
@@ -42,6 +46,23 @@ export type JobPayload<N extends JobName> = Static<(typeof JOBS)[N]['payload']>;
 export type JobPayloads = { [N in JobName]: JobPayload<N> };
 export type QueueName = (typeof JOBS)[JobName]['queue'];
 export const JOB_NAMES = Object.keys(JOBS) as JobName[];
+
+/** The job of a number order (purchase or release): one per order, so a repeated enqueue collapses into it. */
+export function numberOrderJobId(orderId: number): string {
+  return `number-order-${orderId}`;
+}
+
+/** How BullMQ runs a job of this name: its retries, and finished jobs removed. */
+function jobOptions(name: JobName, jobId: string) {
+  const declaration: JobDeclaration = JOBS[name];
+  return {
+    jobId,
+    attempts: declaration.attempts ?? 5,
+    backoff: { type: 'exponential', delay: declaration.backoffMs ?? 1000 },
+    removeOnComplete: true,
+    removeOnFail: 1000,
+  };
+}
 
 export class JobQueue {
   private readonly queues = new Map<string, Queue>();
@@ -58,19 +79,13 @@ export class JobQueue {
   }
 
   async enqueue<N extends JobName>(name: N, data: JobPayloads[N], jobId: string): Promise<void> {
-    await this.queue(JOBS[name].queue).add(name, data, {
-      jobId,
-      attempts: 5,
-      backoff: { type: 'exponential', delay: 1000 },
-      removeOnComplete: true,
-      removeOnFail: 1000,
-    });
+    await this.queue(JOBS[name].queue).add(name, data, jobOptions(name, jobId));
   }
 
   async enqueueMany<N extends JobName>(name: N, jobs: { data: JobPayloads[N]; jobId: string }[]): Promise<void> {
     if (jobs.length === 0) return;
     await this.queue(JOBS[name].queue).addBulk(jobs.map((job) => ({
-      name, data: job.data, opts: { jobId: job.jobId, attempts: 5, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: true, removeOnFail: 1000 },
+      name, data: job.data, opts: jobOptions(name, job.jobId),
     })));
   }
 

@@ -13,7 +13,14 @@ import { sendOnboarding } from './email/onboarding';
 import { sendEmergencyCallNotice } from './email/emergency-call';
 import { sendNumberRequestResolved } from './email/number-request-resolved';
 import { pruneLiveCalls } from './live-calls/prune';
-import { JOB_NAMES } from '../core/job-queue';
+import { ChangeNotifier } from '../admin-api/notifier';
+import { createNumberProvider } from '../core/number-providers/factory';
+import { resolveSecretSource } from '../core/trunk-secrets';
+import type { NumberJobDeps } from './numbers/orders';
+import { purchaseNumber } from './numbers/purchase';
+import { releaseNumber } from './numbers/release';
+import { resumeOpenOrders } from './numbers/resume';
+import { JOB_NAMES, JobQueue } from '../core/job-queue';
 import { jobProcessor, queuesOf, scheduleOf, type JobHandlers } from './registry';
 import { recordJobFailure } from './failures';
 import { chargeMonthlyRental } from './numbers/rental';
@@ -28,6 +35,12 @@ async function main(): Promise<void> {
   const db = openDatabase(config.db);
   const mailer = new Mailer(config.mail);
   const mail = { db, mailer, publicUrl: config.publicUrl };
+  // Number orders reach providers with the secrets the trunk files name, and publish routing changes as the
+  // admin API does, so a bought number is live (and a released one gone) from the next call.
+  const numbers: NumberJobDeps = {
+    db, logger, notifier: new ChangeNotifier(connection, logger),
+    provider: (site) => createNumberProvider(site, { db, secret: (source) => resolveSecretSource(source) }),
+  };
 
   // Complete by type: a job declared in core/job-queue.ts without a handler here does not compile.
   const handlers: JobHandlers = {
@@ -36,8 +49,8 @@ async function main(): Promise<void> {
     'email.onboarding': (data) => sendOnboarding(mail, data.userId, data.accountId),
     'email.emergency-call': (data) => sendEmergencyCallNotice(mail, data),
     // Issue 10, being built: each of these is replaced by its module in jobs/numbers/ and jobs/email/.
-    'numbers.purchase': () => Promise.reject(new UnrecoverableError('numbers.purchase is not built yet')),
-    'numbers.release': () => Promise.reject(new UnrecoverableError('numbers.release is not built yet')),
+    'numbers.purchase': (data, job) => purchaseNumber(numbers, data.orderId, job),
+    'numbers.release': (data, job) => releaseNumber(numbers, data.orderId, job),
     'numbers.rental': () => chargeMonthlyRental({ db, logger }),
     'numbers.reconcile': () => Promise.reject(new UnrecoverableError('numbers.reconcile is not built yet')),
     'email.number-request-resolved': (data) => sendNumberRequestResolved(mail, data.requestId),
@@ -53,7 +66,10 @@ async function main(): Promise<void> {
       const everyMs = scheduleOf(name);
       if (everyMs) await queue.upsertJobScheduler(name, { every: everyMs }, { name, opts: { removeOnComplete: true, removeOnFail: 100 } });
     }
-    const worker = new Worker(queueName, processJob, { connection, concurrency: 4 });
+    // A worker that crashed mid-job (a number order between "ordered" and "recorded") holds the job's lock until
+    // it expires: 10 s, checked every 5 s, so another worker resumes it within about 15 s rather than a minute.
+    // Twice stalled is still resumed (a restart during a restart), not failed without the order recorded.
+    const worker = new Worker(queueName, processJob, { connection, concurrency: 4, lockDuration: 10_000, stalledInterval: 5_000, maxStalledCount: 2 });
     worker.on('completed', (job, result) => logger.info('job completed', { jobId: job.id, job: job.name, result }));
     worker.on('failed', (job, error) => {
       logger.error('job failed', { jobId: job?.id, job: job?.name, attempts: job?.attemptsMade, error: error.message });
@@ -62,9 +78,13 @@ async function main(): Promise<void> {
     workers.push(worker);
   }
 
+  // Orders committed while Redis refused their job (or lost it since) get their job now.
+  const producer = new JobQueue(connection);
+  const resumedOrders = await resumeOpenOrders(db, producer);
+
   const shutdown = (signal: string): void => {
     logger.info('shutting down', { signal });
-    void Promise.all([...workers.map((worker) => worker.close()), ...queues.map((queue) => queue.close())])
+    void Promise.all([...workers.map((worker) => worker.close()), ...queues.map((queue) => queue.close()), producer.close()])
       .finally(() => {
         mailer.close();
         void db.destroy();
@@ -74,7 +94,7 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
-  logger.info('ready', { redis: `${config.redis.host}:${config.redis.port}`, queues: [...queuesOf().keys()], jobs: JOB_NAMES });
+  logger.info('ready', { redis: `${config.redis.host}:${config.redis.port}`, queues: [...queuesOf().keys()], jobs: JOB_NAMES, resumedOrders });
 }
 
 main().catch((error: unknown) => {

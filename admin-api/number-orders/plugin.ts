@@ -1,4 +1,6 @@
-// Wires the number-orders domain (issue 10, being built).
+// Wires the number-orders domain. Other domains that buy numbers build their own NumberOrderService the same way.
 import type { DomainPlugin } from '../domain';
+import { numberOrderRoutes } from './routes';
+import { NumberOrderService } from './service';
 
-export const numberOrdersPlugin: DomainPlugin = () => [];
+export const numberOrdersPlugin: DomainPlugin = ({ db, jobs }) => numberOrderRoutes(new NumberOrderService(db, jobs));

@@ -1,0 +1,14 @@
+// A starting worker enqueues the job of every order still open. An order is committed before its job is
+// enqueued, so a Redis that refused the enqueue (or lost its data in a restart) would otherwise leave the order
+// open for good with its credits reserved. Job ids derive from orders: a job still queued collapses with this.
+import { numberOrderJobId, type JobQueue } from '../../core/job-queue';
+import type { Database } from '../../db/connection';
+import { listOpenOrders } from '../../db/repositories/number-orders';
+
+export async function resumeOpenOrders(db: Database, jobs: JobQueue): Promise<number> {
+  const open = await listOpenOrders(db);
+  const jobOf = (order: { id: number }) => ({ data: { orderId: order.id }, jobId: numberOrderJobId(order.id) });
+  await jobs.enqueueMany('numbers.purchase', open.filter((order) => order.kind === 'purchase').map(jobOf));
+  await jobs.enqueueMany('numbers.release', open.filter((order) => order.kind === 'release').map(jobOf));
+  return open.length;
+}
