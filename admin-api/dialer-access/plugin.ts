@@ -1,4 +1,7 @@
-// Wires the dialer-access domain (issue 10, being built).
+// Wires the dialer-access domain, with its own NumberOrderService for grants that buy their number.
 import type { DomainPlugin } from '../domain';
+import { NumberOrderService } from '../number-orders/service';
+import { dialerAccessRoutes } from './routes';
+import { DialerAccessService } from './service';
 
-export const dialerAccessPlugin: DomainPlugin = () => [];
+export const dialerAccessPlugin: DomainPlugin = ({ db, jobs, notifier }) => dialerAccessRoutes(new DialerAccessService(db, notifier, new NumberOrderService(db, jobs)));

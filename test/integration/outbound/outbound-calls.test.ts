@@ -101,6 +101,10 @@ describe('outbound calls through trunks (SIPp providers, failover, toll fraud, e
     fs.writeFileSync(path.join(dir, 'out-b.yaml'), trunkYaml('b', ports.b, f.subaccountId));
     trunksApply(dir);
     const user = await addUser(f.org.api, f.subaccountId, 'agent');
+    // Outbound calls need dialer access (issue 10): granted with provider A's number (the trunk files share their
+    // numbers with the account, so B's is theirs to present too).
+    const listed = await f.org.api.get(`/v1/accounts/${f.subaccountId}/numbers?q=${encodeURIComponent(PROVIDERS.a.number)}`);
+    expectStatus(await f.org.api.put(`/v1/accounts/${f.subaccountId}/users/${user.id}/dialer-access`, { numberId: listed.body.numbers[0].id }), 200);
     phone = { device: await provisionDesk(f.api.db, f.subaccountId, user.id), uasPort: await freeUdpPort(), rtp: new RtpPeer(await freeRtpPort()) };
     await phone.rtp.start();
     expect((await register(phone)).logged.final).to.equal('200');
