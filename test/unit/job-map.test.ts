@@ -67,8 +67,13 @@ describe('job map', () => {
     expect(calls).to.deep.equal([]);
   });
 
-  it('given the declared jobs, then the worker serves each queue with its jobs and schedules only the periodic one', () => {
-    expect(Object.fromEntries(queuesOf())).to.deep.equal({ email: ['email.invitation', 'email.onboarding', 'email.emergency-call'], maintenance: ['live-calls.prune'] });
-    expect([scheduleOf('email.invitation'), scheduleOf('live-calls.prune')]).to.deep.equal([undefined, 600_000]);
+  it('given the declared jobs, then the worker serves each queue with its jobs and schedules only the periodic ones', () => {
+    expect(Object.fromEntries(queuesOf())).to.deep.equal({
+      email: ['email.invitation', 'email.onboarding', 'email.emergency-call', 'email.number-request-resolved'],
+      maintenance: ['live-calls.prune'],
+      numbers: ['numbers.purchase', 'numbers.release', 'numbers.rental', 'numbers.reconcile'],
+    });
+    expect([scheduleOf('email.invitation'), scheduleOf('live-calls.prune'), scheduleOf('numbers.purchase'), scheduleOf('numbers.rental'), scheduleOf('numbers.reconcile')])
+      .to.deep.equal([undefined, 600_000, undefined, 3_600_000, 86_400_000]);
   });
 });
