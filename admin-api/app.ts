@@ -35,6 +35,7 @@ import { trunksPlugin } from './trunks/plugin';
 import { usersPlugin } from './users/plugin';
 import { webPhoneRouter } from './web-phone/routes';
 import { queueDashboard } from './queue-dashboard/routes';
+import { reconciliationPlugin } from './reconciliation/plugin';
 
 export interface AdminApi {
   app: Express;
@@ -72,6 +73,7 @@ export async function createAdminApi(deps: { config: Config; db: Database; redis
     ...numbersPlugin(domainDeps),
     ...dialerAccessPlugin(domainDeps),
     ...creditsPlugin(domainDeps),
+    ...reconciliationPlugin(domainDeps),
     ...auditPlugin(domainDeps),
   ];
   const resolver = new TokenAccessResolver(db, access);

@@ -1,6 +1,6 @@
 // The job worker: one BullMQ Worker per queue of the job map, scheduled jobs registered idempotently
 // (a scheduler id per job, so restarts never duplicate them), finished jobs removed, closed on SIGTERM.
-import { Queue, UnrecoverableError, Worker } from 'bullmq';
+import { Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { AriRest } from '../core/ari/rest';
 import { loadConfigOrExit } from '../core/config';
@@ -24,6 +24,7 @@ import { JOB_NAMES, JobQueue } from '../core/job-queue';
 import { jobProcessor, queuesOf, scheduleOf, type JobHandlers } from './registry';
 import { recordJobFailure } from './failures';
 import { chargeMonthlyRental } from './numbers/rental';
+import { reconcileNumbers } from './numbers/reconcile';
 
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
@@ -48,11 +49,10 @@ async function main(): Promise<void> {
     'email.invitation': (data) => sendInvitation(mail, data.invitationId),
     'email.onboarding': (data) => sendOnboarding(mail, data.userId, data.accountId),
     'email.emergency-call': (data) => sendEmergencyCallNotice(mail, data),
-    // Issue 10, being built: each of these is replaced by its module in jobs/numbers/ and jobs/email/.
     'numbers.purchase': (data, job) => purchaseNumber(numbers, data.orderId, job),
     'numbers.release': (data, job) => releaseNumber(numbers, data.orderId, job),
     'numbers.rental': () => chargeMonthlyRental({ db, logger }),
-    'numbers.reconcile': () => Promise.reject(new UnrecoverableError('numbers.reconcile is not built yet')),
+    'numbers.reconcile': (data, job) => reconcileNumbers(numbers, { fix: data.fix ?? false, jobId: job.id }),
     'email.number-request-resolved': (data) => sendNumberRequestResolved(mail, data.requestId),
   };
   const processJob = jobProcessor(handlers);
