@@ -78,7 +78,7 @@ export async function createAdminApi(deps: { config: Config; db: Database; redis
   ];
   const resolver = new TokenAccessResolver(db, access);
   // The job queues for platform operators (bull-board), behind the route table's own authentication.
-  const queues = queueDashboard({ redis, resolver, secureCookies: config.publicUrl.startsWith('https:') });
+  const queues = queueDashboard({ redis, resolver, publicUrl: config.publicUrl });
   const app = createHttpApp(logger, [healthPlugin(domainDeps), openApiRouter(routes), webPhoneRouter({ config, logger }), queues.router, mountRoutes(routes, resolver)], { trustProxy: config.trustProxy });
   return {
     app,

@@ -45,23 +45,34 @@ export interface QueueDashboard {
 export interface QueueDashboardOptions {
   redis: Redis;
   resolver: AccessResolver;
-  /** Cookies only over HTTPS when the API is published on HTTPS (PUBLIC_URL). */
-  secureCookies: boolean;
+  /** Where the API is published (PUBLIC_URL): its origin is the board's own behind a proxy, and an HTTPS one
+   *  sends the cookie over HTTPS only. */
+  publicUrl: string;
 }
 
 function cookieHeader(value: string, options: QueueDashboardOptions, maxAge?: number): string {
   const parts = [`${COOKIE}=${encodeURIComponent(value)}`, `Path=${QUEUE_DASHBOARD_PATH}`, 'HttpOnly', 'SameSite=Strict'];
   if (maxAge !== undefined) parts.push(`Max-Age=${maxAge}`);
-  if (options.secureCookies) parts.push('Secure');
+  if (options.publicUrl.startsWith('https:')) parts.push('Secure');
   return parts.join('; ');
 }
 
+function publishedOrigin(publicUrl: string): string | undefined {
+  try {
+    return new URL(publicUrl).origin;
+  } catch {
+    return undefined;
+  }
+}
+
 /** A write that a cookie authenticates must come from the board's own pages (SameSite=Strict already keeps
- *  other sites' requests cookieless; this also refuses a same-site page on another origin). */
-function assertSameOrigin(req: Request): void {
+ *  other sites' requests cookieless; this also refuses a same-site page on another origin). The board's origin
+ *  is the one the request reached, or the published one when a proxy in front rewrote scheme or host. */
+function assertSameOrigin(req: Request, options: QueueDashboardOptions): void {
   if (req.method === 'GET' || req.method === 'HEAD') return;
   const origin = req.header('origin');
-  if (origin !== undefined && origin !== `${req.protocol}://${req.get('host') ?? ''}`) {
+  const own = [`${req.protocol}://${req.get('host') ?? ''}`, publishedOrigin(options.publicUrl)];
+  if (origin !== undefined && !own.includes(origin)) {
     throw createError('CROSS_ORIGIN_REFUSED', 403, 'The queue dashboard accepts changes only from its own pages.', { origin });
   }
 }
@@ -71,7 +82,7 @@ function operatorGate(options: QueueDashboardOptions): RequestHandler {
     try {
       const header = bearerToken(req);
       const cookie = header ? undefined : readCookie(req, COOKIE);
-      if (cookie) assertSameOrigin(req);
+      if (cookie) assertSameOrigin(req, options);
       const actor = await authenticateToken(header ?? cookie, options.resolver);
       await requirePlatformOperator(actor, options.resolver);
       req.log.debug('queue dashboard', { userId: actor.user.id, method: req.method, path: req.originalUrl });
@@ -97,7 +108,7 @@ function pagePolicy(policy: string): RequestHandler {
 function signIn(options: QueueDashboardOptions): RequestHandler {
   return async (req, res, next) => {
     try {
-      assertSameOrigin(req);
+      assertSameOrigin(req, options);
       const token = bearerToken(req) ?? tokenFromForm(req.body);
       const actor = await authenticateToken(token, options.resolver);
       await requirePlatformOperator(actor, options.resolver);
