@@ -19,7 +19,7 @@ import { putDestination } from '../../db/repositories/destinations';
 import { effectiveMembership } from '../../db/repositories/memberships';
 import { providerSitesOfAccount } from '../../db/repositories/number-providers';
 import {
-  claimPoolNumber, findLiveNumber, findOrderOfAccount, insertOrder, insertPurchasingNumber, moveNumber, type NumberOrder,
+  claimPoolNumber, findLiveNumber, findOrderOfAccount, insertOrder, insertPurchasingNumber, liveNumbersAmong, moveNumber, type NumberOrder,
 } from '../../db/repositories/number-orders';
 import { findNumberRecord, lockNumber, setNumberOwnership } from '../../db/repositories/phone-numbers';
 import { CreditService } from '../credits/service';
@@ -83,8 +83,10 @@ export class NumberOrderService {
       capabilities: Object.fromEntries(Object.entries(capabilities).filter(([, wanted]) => wanted !== undefined)),
       limit: query.limit ? Number(query.limit) : SEARCH_DEFAULT_LIMIT,
     }));
-    const held = await Promise.all(found.map((candidate) => findLiveNumber(this.db, candidate.number)));
-    return found.filter((candidate, index) => site.purchasing.api === STATIC_POOL || held[index] === undefined);
+    // A pool's free numbers are rows of their own: held, yet for sale.
+    if (site.purchasing.api === STATIC_POOL) return found;
+    const held = await liveNumbersAmong(this.db, found.map((candidate) => candidate.number));
+    return found.filter((candidate) => !held.has(candidate.number));
   }
 
   /** A transaction to place orders in. READ COMMITTED: the ledger's balance is read with record locks only (no

@@ -117,6 +117,12 @@ export async function findLiveNumber(db: Queryable, number: string): Promise<{ i
   return row && { id: Number(row.id), accountId: row.account_id === null ? null : Number(row.account_id), trunkId: row.trunk_id === null ? null : Number(row.trunk_id), provider: row.provider };
 }
 
+/** Which of these numbers a row holds now (any account, or a pool). */
+export async function liveNumbersAmong(db: Queryable, numbers: string[]): Promise<Set<string>> {
+  if (numbers.length === 0) return new Set();
+  return new Set((await db('phone_numbers').whereIn('live_number', numbers).pluck('live_number')) as string[]);
+}
+
 export interface NumberCheckout {
   accountId: number;
   ownerUserId: number | null;
