@@ -66,7 +66,8 @@ export class DialerAccessService {
       const record = await findNumberRecord(trx, scope.accountId, numberId);
       const [number] = await numberViews(trx, scope.accountId, record ? [record] : []);
       return { dialerAccess, number: number as NumberView, order };
-    });
+      // READ COMMITTED, as NumberOrderService.transaction: a purchase's ledger read takes record locks, not gap locks.
+    }, { isolationLevel: 'read committed' });
     if (result.order) await this.orders.enqueue(result.order);
     await this.notifier.routingChanged(scope.accountId);
     return result;

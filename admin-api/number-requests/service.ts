@@ -148,7 +148,8 @@ export class NumberRequestService {
       const after = await this.find(trx, scope.accountId, requestId);
       await scope.audit(trx, { action: 'number_request.resolve', entity: 'number_request', entityId: requestId, before, after: { ...after, orderId: placed?.orderId ?? null } });
       return { request: after, order: placed };
-    });
+      // READ COMMITTED, as NumberOrderService.transaction: a purchase's ledger read takes record locks, not gap locks.
+    }, { isolationLevel: 'read committed' });
     await this.afterResolution(scope, request, order);
     return request;
   }
