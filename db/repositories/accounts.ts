@@ -53,7 +53,6 @@ export interface AccountRecord {
   defaultAreaCode: string | null;
   callingHours: CallingHours | null;
   callbackNumber: string | null;
-  creditsCents: number;
   exportTargets?: ExportTarget[];
   /** Outbound dialing (issue 9): see db/migrations/20261130000022_outbound_settings.ts. */
   outsideLinePrefix: string | null;
@@ -85,7 +84,6 @@ interface AccountSettingsRow {
   calling_hours_end: string | null;
   timezone: string | null;
   callback_number: string | null;
-  credits_cents: number | string | null;
   export_targets: string | ExportTarget[] | null;
   outside_line_prefix?: string | null;
   international_allowed_countries?: string | string[] | null;
@@ -110,7 +108,6 @@ function accountRecord(row: AccountSettingsRow): AccountRecord {
     // The three columns are written together (settingsColumns): a start means an end and a time zone.
     callingHours: row.calling_hours_start ? { start: row.calling_hours_start, end: row.calling_hours_end as string, timezone: row.timezone as string } : null,
     callbackNumber: row.callback_number ?? null,
-    creditsCents: Number(row.credits_cents ?? 0),
     ...(row.kind === 'organization' ? { exportTargets: exportTargets ?? [] } : {}),
     outsideLinePrefix: row.outside_line_prefix ?? null,
     internationalAllowedCountries: jsonList(row.international_allowed_countries, []),

@@ -14,7 +14,7 @@ interface AuditRow {
 }
 
 const settingsFree = {
-  defaultAreaCode: null, callingHours: null, callbackNumber: null, creditsCents: 0,
+  defaultAreaCode: null, callingHours: null, callbackNumber: null,
   outsideLinePrefix: null, internationalAllowedCountries: [], emergencyNumbers: ['911', '112', '999'], maxConcurrentOutbound: 10,
 };
 
