@@ -7,10 +7,13 @@
 //   - one outbound slot of the account per leg attempt, held until the leg fails or the call ends;
 //   - the caller ID sent is a number of the account on that trunk (core/caller-id-policy.ts routedCallerIds):
 //     the called DID first when the call came in on one, else one the responsible user (the user whose
-//     forwarding it is) owns or shares, else one shared with the whole account. No dialer access is asked: a
-//     routed call is nobody placing a call. Never the original caller's number: no trunk definition says the
-//     provider accepts foreign numbers (no such field exists), and presenting them is spoofing. The caller's name
-//     (optionally with the group prefix) is kept as the display name.
+//     forwarding it is) owns or shares, else one shared with the whole account. Never the original caller's
+//     number: no trunk definition says the provider accepts foreign numbers (no such field exists), and
+//     presenting them is spoofing. The caller's name (optionally with the group prefix) is kept as the display
+//     name;
+//   - no dialer access is asked (a routed call is nobody placing a call), except when the user whose forwarding
+//     sends the call out placed it from their own device: forwarding one's extension outside and calling it is
+//     dialing out, and needs the dialer access any call they dial needs.
 import type { Logger } from '../../core/logger';
 import { routedCallerIds } from '../../core/caller-id-policy';
 import { checkDestination, withinCallingHours } from '../../core/dialing/toll-fraud';
@@ -47,6 +50,8 @@ export interface ExternalLegOwner {
   responsibleUser(): number | null;
   /** The DID the call came in on, if any. */
   readonly did?: string;
+  /** The device that placed the call, when one of the account's devices did (not a call in on a trunk). */
+  readonly callerEndpoint?: string;
 }
 
 interface Route {
@@ -75,6 +80,7 @@ export class ExternalLegFactory {
     const trunks = await this.services.directory.trunks(accountId);
     if (trunks.length === 0) return this.refuse('congestion', 'no trunk', number);
     const userId = this.owner.responsibleUser();
+    if (userId !== null && !(await this.mayDialOut(userId))) return this.refuse(REJECTED, 'no dialer access', number);
     const routes = trunks.flatMap((trunk): Route[] => {
       const callerId = callerIdOn(trunk, userId, accountId, this.owner.did);
       return callerId ? [{ trunk, callerId }] : [];
@@ -114,6 +120,16 @@ export class ExternalLegFactory {
     if (!this.slots.delete(slot)) return;
     if (this.slots.size === 0) clearInterval(this.refreshTimer);
     void this.services.slots.release(this.owner.accountId, slot);
+  }
+
+  /** False when the user's own device placed the call their own forwarding sends out, and they have no dialer
+   *  access (read fresh, as for a call they dial): forwarding to an outside number is no way around it. */
+  private async mayDialOut(userId: number): Promise<boolean> {
+    const endpoint = this.owner.callerEndpoint;
+    if (endpoint === undefined) return true;
+    const device = await this.services.directory.callingDevice(endpoint);
+    if (device?.userId !== userId) return true;
+    return (await this.services.directory.dialer(this.owner.accountId, userId)) !== undefined;
   }
 
   private hold(slot: string): void {

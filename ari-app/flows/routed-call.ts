@@ -58,7 +58,7 @@ export class RoutedCall extends Call {
     const call = this;
     const outbound = deps.outbound;
     this.external = outbound && new ExternalLegFactory(outbound, {
-      callId: this.callId, accountId, log: this.log, did: entry.inbound?.did, responsibleUser: () => this.lastUserId,
+      callId: this.callId, accountId, log: this.log, did: entry.inbound?.did, callerEndpoint, responsibleUser: () => this.lastUserId,
     });
     const external = this.external;
     this.view = {
