@@ -38,7 +38,9 @@ export const JOBS = {
   'numbers.rental': { queue: 'numbers', payload: Type.Object({}), everyMs: 60 * 60_000 },
   // Compares each provider's list of our numbers with the inventory; `fix` also repairs the differences.
   'numbers.reconcile': { queue: 'numbers', payload: Type.Object({ fix: Type.Optional(Type.Boolean()) }), everyMs: 24 * 60 * 60_000 },
-  'email.number-request-resolved': { queue: 'email', payload: Type.Object({ requestId: JobId }) },
+  // A request's resolution (assigned, rejected), or with noticeId how a purchase for it ended (live, or failed
+  // and the request open again; db/repositories/number-request-notices.ts).
+  'email.number-request-resolved': { queue: 'email', payload: Type.Object({ requestId: JobId, noticeId: Type.Optional(JobId) }) },
 } as const satisfies Record<string, JobDeclaration>;
 
 export type JobName = keyof typeof JOBS;

@@ -11,7 +11,7 @@ import { sendInvitation } from './email/invitation';
 import { Mailer } from './email/mailer';
 import { sendOnboarding } from './email/onboarding';
 import { sendEmergencyCallNotice } from './email/emergency-call';
-import { sendNumberRequestResolved } from './email/number-request-resolved';
+import { sendNumberRequestEmail } from './email/number-request-resolved';
 import { pruneLiveCalls } from './live-calls/prune';
 import { ChangeNotifier } from '../admin-api/notifier';
 import { createNumberProvider } from '../core/number-providers/factory';
@@ -20,6 +20,7 @@ import type { NumberJobDeps } from './numbers/orders';
 import { purchaseNumber } from './numbers/purchase';
 import { releaseNumber } from './numbers/release';
 import { resumeOpenOrders } from './numbers/resume';
+import { resendUnsentNotices } from './numbers/request-outcomes';
 import { JOB_NAMES, JobQueue } from '../core/job-queue';
 import { jobProcessor, queuesOf, scheduleOf, type JobHandlers } from './registry';
 import { recordJobFailure } from './failures';
@@ -36,10 +37,12 @@ async function main(): Promise<void> {
   const db = openDatabase(config.db);
   const mailer = new Mailer(config.mail);
   const mail = { db, mailer, publicUrl: config.publicUrl };
+  // Jobs the worker enqueues itself: orders and request emails left without one, a settled purchase's email.
+  const producer = new JobQueue(connection);
   // Number orders reach providers with the secrets the trunk files name, and publish routing changes as the
   // admin API does, so a bought number is live (and a released one gone) from the next call.
   const numbers: NumberJobDeps = {
-    db, logger, notifier: new ChangeNotifier(connection, logger),
+    db, logger, notifier: new ChangeNotifier(connection, logger), jobs: producer,
     provider: (site) => createNumberProvider(site, { db, secret: (source) => resolveSecretSource(source) }),
   };
 
@@ -53,7 +56,7 @@ async function main(): Promise<void> {
     'numbers.release': (data, job) => releaseNumber(numbers, data.orderId, job),
     'numbers.rental': () => chargeMonthlyRental({ db, logger }),
     'numbers.reconcile': (data, job) => reconcileNumbers(numbers, { fix: data.fix ?? false, jobId: job.id }),
-    'email.number-request-resolved': (data) => sendNumberRequestResolved(mail, data.requestId),
+    'email.number-request-resolved': (data) => sendNumberRequestEmail(mail, data),
   };
   const processJob = jobProcessor(handlers);
 
@@ -78,9 +81,10 @@ async function main(): Promise<void> {
     workers.push(worker);
   }
 
-  // Orders committed while Redis refused their job (or lost it since) get their job now.
-  const producer = new JobQueue(connection);
+  // Orders committed while Redis refused their job (or lost it since) get their job now, and so do the emails
+  // of purchases settled by a worker that died before enqueueing them.
   const resumedOrders = await resumeOpenOrders(db, producer);
+  const resumedNotices = await resendUnsentNotices({ db, jobs: producer, logger });
 
   const shutdown = (signal: string): void => {
     logger.info('shutting down', { signal });
@@ -94,7 +98,7 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
-  logger.info('ready', { redis: `${config.redis.host}:${config.redis.port}`, queues: [...queuesOf().keys()], jobs: JOB_NAMES, resumedOrders });
+  logger.info('ready', { redis: `${config.redis.host}:${config.redis.port}`, queues: [...queuesOf().keys()], jobs: JOB_NAMES, resumedOrders, resumedNotices });
 }
 
 main().catch((error: unknown) => {

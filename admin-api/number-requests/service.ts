@@ -4,10 +4,13 @@
 // reason. The requester is emailed the outcome.
 //
 // Choices:
-// - A purchase resolves the request at once: 'fulfilled', resolution 'purchased', with the new number's id. The
-//   order itself runs as a job (number-orders), so the request shows the number with its own state: 'purchasing'
-//   until the provider's order completes, then 'active' (or 'failed'). The request's state does not wait for
-//   the job: the admin's decision is what the request records, the number's life cycle is the number's.
+// - A purchase moves the request to 'purchasing' (resolution 'purchased', with the new number's id, shown with
+//   its own state). The order runs as a job (number-orders); its final transaction settles the request
+//   (jobs/numbers/request-outcomes.ts): 'fulfilled' when the number is bought, back to 'open' with the failure
+//   noted when the provider refused it for good, so an admin resolves it again. The requester is emailed then,
+//   not at the resolution: a bought number is news once it is live (or once it is not coming).
+// - The provider's explanation of a failure is for the admins: a requester without numbers.manage sees that
+//   the purchase of which number failed and when, not the provider's words.
 // - An assignment gives the requester an active number of the account that no one owns; they become its owner
 //   and its sharing stays as it was (a number shared with the whole account keeps serving everyone's caller ID).
 // - The request leaves 'open' by a conditional update inside the transaction, before anything else is written
@@ -77,6 +80,12 @@ function candidateLocation(request: NumberRequestRecord, query: CandidatesQuery)
 
 const managesNumbers = (scope: AccountScope): boolean => scope.membership.permissions.includes('numbers.manage');
 
+/** The request as the caller may read it: the provider's words on a failed purchase are for admins. */
+function seenBy(scope: AccountScope, request: NumberRequestRecord): NumberRequestRecord {
+  if (!request.lastFailure || managesNumbers(scope)) return request;
+  return { ...request, lastFailure: { ...request.lastFailure, reason: null } };
+}
+
 export class NumberRequestService {
   constructor(private readonly deps: NumberRequestDependencies) {}
 
@@ -102,12 +111,12 @@ export class NumberRequestService {
     if (!managesNumbers(scope) && input.requesterUserId !== undefined && input.requesterUserId !== self) throw requestErrors.othersRequests();
     const requesterUserId = managesNumbers(scope) ? input.requesterUserId : self;
     const rows = await listNumberRequests(this.deps.db, scope.accountId, { ...input, requesterUserId, limit: input.limit + 1 });
-    const requests = rows.slice(0, input.limit);
+    const requests = rows.slice(0, input.limit).map((request) => seenBy(scope, request));
     return { requests, nextBeforeId: rows.length > input.limit ? requests[requests.length - 1]?.id ?? null : null };
   }
 
   async get(scope: AccountScope, requestId: number): Promise<NumberRequestRecord> {
-    return this.findVisible(this.deps.db, scope, requestId);
+    return seenBy(scope, await this.findVisible(this.deps.db, scope, requestId));
   }
 
   /** The requester withdraws their own open request. */
@@ -118,7 +127,7 @@ export class NumberRequestService {
       await this.claim(trx, before, { state: 'cancelled', requesterUserId: scope.actor.user.id });
       const after = await this.find(trx, scope.accountId, requestId);
       await scope.audit(trx, { action: 'number_request.cancel', entity: 'number_request', entityId: requestId, before, after });
-      return after;
+      return seenBy(scope, after);
     });
   }
 
@@ -179,7 +188,7 @@ export class NumberRequestService {
   }
 
   private async purchase(trx: Transaction, scope: AccountScope, request: NumberRequestRecord, input: PurchaseResolution): Promise<PlacedOrder> {
-    await this.claim(trx, request, { state: 'fulfilled', resolution: 'purchased', resolvedBy: scope.actor.user.id });
+    await this.claim(trx, request, { state: 'purchasing', resolution: 'purchased', resolvedBy: scope.actor.user.id });
     // The requester owns the new number, private to them until they or an admin share it.
     const order = await this.deps.orders.placePurchase(trx, scope, {
       trunk: input.trunk, number: input.number, ownerUserId: request.requesterUserId, label: input.label ?? null, sharing: 'private',
@@ -205,9 +214,12 @@ export class NumberRequestService {
    *  call, so an assignment needs no change event). The resolution is committed whatever happens here, so a failure is logged rather than answered as one. */
   private async afterResolution(scope: AccountScope, request: NumberRequestRecord, order: PlacedOrder | undefined): Promise<void> {
     const meta = { requestId: request.id, accountId: request.accountId };
+    // A purchase's email is the order job's to send, when it settles the request.
     if (order) await this.attempt('number order not enqueued; it stays pending', { ...meta, orderId: order.orderId }, () => this.deps.orders.enqueue(order));
-    await this.attempt('number request email not enqueued', meta, () =>
-      this.deps.jobs.enqueue('email.number-request-resolved', { requestId: request.id }, resolvedEmailJobId(request.id)));
+    else {
+      await this.attempt('number request email not enqueued', meta, () =>
+        this.deps.jobs.enqueue('email.number-request-resolved', { requestId: request.id }, resolvedEmailJobId(request.id)));
+    }
     scope.log.info('number request resolved', { ...meta, resolution: request.resolution, numberId: request.number?.id ?? null });
   }
 

@@ -1,6 +1,7 @@
 // Number requests (issue 10): a user's request for a phone number (location, capabilities, a note) and how an
 // admin resolved it. A request leaves 'open' once, by a conditional update: whoever changes it first wins, and
 // a second resolver's update matches no row. Also the account's numbers a request may be given (candidates).
+// A request resolved by a purchase waits in 'purchasing' until the purchase job settles it (settlePurchasingRequest).
 import type { NumberCapabilities } from '../../core/number-providers/provider';
 import type { NumberState } from '../../core/numbers';
 import type { Queryable } from '../connection';
@@ -26,8 +27,11 @@ export interface NumberRequestRecord extends RequestLocation {
   state: NumberRequestState;
   resolution: NumberRequestResolution | null;
   /** The number bought or assigned for the request, with its state now (a bought one is 'purchasing' until
-   *  the provider's order completes, then 'active'; 'failed' if the provider refused it). */
+   *  the provider's order completes, then 'active'; a refused one leaves the request, which is open again). */
   number: { id: number; number: string; state: NumberState } | null;
+  /** The last purchase for the request that failed (the request went back to 'open'); null if none did.
+   *  reason is the provider's explanation (null where the reader may not see it). */
+  lastFailure: { number: string | null; reason: string | null; at: string } | null;
   reason: string | null;
   resolvedBy: number | null;
   resolvedAt: string | null;
@@ -61,6 +65,9 @@ interface RequestRow {
   reason: string | null;
   resolved_by: number | string | null;
   resolved_at: Date | string | null;
+  last_failure: string | null;
+  last_failure_number: string | null;
+  last_failure_at: Date | string | null;
   created_at: Date | string;
   updated_at: Date | string;
 }
@@ -68,7 +75,7 @@ interface RequestRow {
 const COLUMNS = [
   'r.id', 'r.account_id', 'r.requester_user_id', 'r.country', 'r.region', 'r.locality', 'r.area_code', 'r.voice', 'r.sms', 'r.fax', 'r.note',
   'r.state', 'r.resolution', 'r.number_id', 'n.number as number', 'n.state as number_state', 'r.reason', 'r.resolved_by', 'r.resolved_at',
-  'r.created_at', 'r.updated_at',
+  'r.last_failure', 'r.last_failure_number', 'r.last_failure_at', 'r.created_at', 'r.updated_at',
 ];
 
 const optionalId = (value: number | string | null): number | null => (value === null ? null : Number(value));
@@ -93,6 +100,9 @@ function toRequest(row: RequestRow): NumberRequestRecord {
     reason: row.reason,
     resolvedBy: optionalId(row.resolved_by),
     resolvedAt: row.resolved_at === null ? null : isoTime(row.resolved_at),
+    lastFailure: row.last_failure === null || row.last_failure_at === null
+      ? null
+      : { number: row.last_failure_number, reason: row.last_failure, at: isoTime(row.last_failure_at) },
     createdAt: isoTime(row.created_at),
     updatedAt: isoTime(row.updated_at),
   };
@@ -135,7 +145,9 @@ export async function listNumberRequests(db: Queryable, accountId: number, filte
 
 export type RequestClosing =
   | { state: 'cancelled'; requesterUserId: number }
-  | { state: 'fulfilled'; resolution: 'purchased' | 'assigned'; resolvedBy: number }
+  | { state: 'fulfilled'; resolution: 'assigned'; resolvedBy: number }
+  // A purchase is settled by its job: fulfilled once the number is bought, open again if it is refused.
+  | { state: 'purchasing'; resolution: 'purchased'; resolvedBy: number }
   | { state: 'rejected'; resolution: 'rejected'; reason: string; resolvedBy: number };
 
 /**
@@ -159,6 +171,28 @@ export async function closeOpenRequest(db: Queryable, requestId: number, closing
 export async function lockedRequestState(db: Queryable, requestId: number): Promise<NumberRequestState | undefined> {
   const row = (await db('number_requests').where({ id: requestId }).forUpdate().first('state')) as { state: NumberRequestState } | undefined;
   return row?.state;
+}
+
+/** How a purchase for a request ended: bought (the request is fulfilled), or refused for good (open again). */
+export type PurchaseSettlement = { outcome: 'live' } | { outcome: 'failed'; number: string; reason: string };
+
+/**
+ * Settles the request waiting on this number's purchase, if one is (a purchase not made for a request has
+ * none): 'fulfilled', or back to 'open' with the failure noted and the resolution cleared, so an admin can
+ * resolve it again. Called in the purchase job's final transaction, after the order's row moved (which
+ * serializes two runs of one job); the conditional update moves a request once. Returns the request's id.
+ */
+export async function settlePurchasingRequest(db: Queryable, numberId: number, settlement: PurchaseSettlement): Promise<number | undefined> {
+  const row = (await db('number_requests').where({ number_id: numberId, state: 'purchasing' }).forUpdate().first('id')) as { id: number | string } | undefined;
+  if (!row) return undefined;
+  const change: Record<string, unknown> = settlement.outcome === 'live'
+    ? { state: 'fulfilled' }
+    : {
+      state: 'open', resolution: null, resolved_by: null, resolved_at: null, number_id: null,
+      last_failure: settlement.reason.slice(0, 500), last_failure_number: settlement.number, last_failure_at: db.fn.now(),
+    };
+  const moved = await db('number_requests').where({ id: row.id, state: 'purchasing' }).update({ ...change, updated_at: db.fn.now() });
+  return moved === 1 ? Number(row.id) : undefined;
 }
 
 /** Records the number a resolution gave: set once the request is won and the number checked (or bought). */

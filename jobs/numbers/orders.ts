@@ -2,6 +2,7 @@
 // the rule that decides when a provider's failure is final, and the routing change that makes the result live.
 import { UnrecoverableError, type Job } from 'bullmq';
 import type { ProviderSite } from '../../core/number-providers/factory';
+import type { JobQueue } from '../../core/job-queue';
 import { ProviderError, type NumberProvider } from '../../core/number-providers/provider';
 import type { Logger } from '../../core/logger';
 import type { Database, Transaction } from '../../db/connection';
@@ -20,6 +21,8 @@ export interface NumberJobDeps {
   logger: Logger;
   /** The adapter of a provider site (core/number-providers/factory.ts createNumberProvider, with the secrets). */
   provider(site: ProviderSite): NumberProvider;
+  /** Where a settled purchase's number-request email goes (request-outcomes.ts). */
+  jobs: Pick<JobQueue, 'enqueueMany'>;
 }
 
 export interface LoadedOrder {

@@ -9,6 +9,7 @@
 //      it runs only if the order is still open, and each ledger entry has its own unique key.
 // A provider's 4xx (or a 5xx/time-out on the last attempt) fails the order: the number 'failed' (a static-pool
 // row goes back to its pool), the reservation released, and the job fails for good.
+// Either final transaction also settles the number request the order was placed for, if any (request-outcomes.ts).
 import { UnrecoverableError, type Job } from 'bullmq';
 import type { NumberProvider, OwnedNumber } from '../../core/number-providers/provider';
 import { STATIC_POOL } from '../../core/numbers';
@@ -17,6 +18,7 @@ import { addCreditEntry } from '../../db/repositories/credit-ledger';
 import { insertAudit } from '../../db/repositories/audit';
 import { moveNumber, moveOrder, setProviderRef, type NumberOrder } from '../../db/repositories/number-orders';
 import { giveBackToPool, isFinal, jobRequestId, loadOpenOrder, unrouteNumber, type LoadedOrder, type NumberJobDeps } from './orders';
+import { enqueueNotices, resendUnsentNotices, settleRequestOfOrder } from './request-outcomes';
 
 export interface PurchaseOutcome {
   orderId: number;
@@ -25,7 +27,11 @@ export interface PurchaseOutcome {
 
 export async function purchaseNumber(deps: NumberJobDeps, orderId: number, job: Pick<Job, 'attemptsMade' | 'opts'>): Promise<PurchaseOutcome> {
   const loaded = await loadOpenOrder(deps.db, orderId, 'purchase');
-  if (!loaded) return { orderId, state: 'already finished' };
+  if (!loaded) {
+    // An earlier run settled the order but may have died before enqueueing its request's email.
+    await resendUnsentNotices(deps, { orderId });
+    return { orderId, state: 'already finished' };
+  }
   if (!loaded.site) {
     await recordFailure(deps, loaded, 'the trunk the number was bought through no longer sells numbers');
     throw new UnrecoverableError(`order ${orderId}: the number's trunk has no purchasing section any more`);
@@ -58,7 +64,7 @@ async function obtain(deps: NumberJobDeps, provider: NumberProvider, { order, nu
 async function complete(deps: NumberJobDeps, { order, number }: LoadedOrder): Promise<void> {
   const completed = await deps.db.transaction(async (trx) => {
     // The order row's lock serializes two runs of one order: the second finds it completed and stops.
-    if (!(await moveOrder(trx, order.id, ['pending', 'ordered'], 'completed'))) return false;
+    if (!(await moveOrder(trx, order.id, ['pending', 'ordered'], 'completed'))) return undefined;
     await moveNumber(trx, number.id, ['purchasing'], 'active');
     await ledger(trx, order, 'reservation_release', order.priceCents, 'release');
     await ledger(trx, order, 'charge', -order.priceCents, 'charge');
@@ -66,22 +72,27 @@ async function complete(deps: NumberJobDeps, { order, number }: LoadedOrder): Pr
       accountId: order.accountId, actorUserId: null, action: 'number.purchase.completed', entity: 'number', entityId: number.id,
       after: { orderId: order.id, number: number.number, state: 'active', chargedCents: order.priceCents }, requestId: jobRequestId(order.id),
     });
-    return true;
+    return { notice: await settleRequestOfOrder(trx, order, number, { outcome: 'live' }) };
   });
-  if (completed) await deps.notifier.routingChanged(order.accountId);
+  if (!completed) return;
+  // Live first, then told: the requester's email arrives once calls to the number reach us.
+  await deps.notifier.routingChanged(order.accountId);
+  if (completed.notice) await enqueueNotices(deps, [completed.notice]);
 }
 
 /** The order failed: the number is not the account's (failed, or back in its pool) and the credits come back. */
 async function recordFailure(deps: NumberJobDeps, { order, number }: LoadedOrder, reason: string): Promise<void> {
-  await deps.db.transaction(async (trx) => {
-    if (!(await moveOrder(trx, order.id, ['pending', 'ordered'], 'failed', reason))) return;
+  const notice = await deps.db.transaction(async (trx) => {
+    if (!(await moveOrder(trx, order.id, ['pending', 'ordered'], 'failed', reason))) return undefined;
     if (number.provider === STATIC_POOL) await giveBackToPool(trx, order.accountId, number.id);
     else {
       await unrouteNumber(trx, order.accountId, number.id);
       await moveNumber(trx, number.id, ['purchasing'], 'failed');
     }
     await ledger(trx, order, 'reservation_release', order.priceCents, 'release');
+    return settleRequestOfOrder(trx, order, number, { outcome: 'failed', reason });
   });
+  if (notice) await enqueueNotices(deps, [notice]);
   deps.logger.warn('number purchase failed', { orderId: order.id, numberId: number.id, reason });
 }
 

@@ -4,6 +4,7 @@
 // the job's retry rules and its "already mine?" lookup; the ledger is read through the credits route.
 import { UnrecoverableError } from 'bullmq';
 import { expect } from 'chai';
+import { JobQueue } from '../../../core/job-queue';
 import { createNumberProvider } from '../../../core/number-providers/factory';
 import { resolveSecretSource } from '../../../core/trunk-secrets';
 import type { NumberJobDeps } from '../../../jobs/numbers/orders';
@@ -151,13 +152,14 @@ describe('buying and releasing numbers through jobs (Telnyx emulator, worker pro
     const placed = await owner.post(`/v1/accounts/${accountId}/numbers/purchases`, { trunk: TRUNK, number });
     expectStatus(placed, 202);
     const orderId: number = placed.body.order.id;
+    const jobs = new JobQueue(f.api.redis);
     const deps: NumberJobDeps = {
-      db: f.api.db, notifier: f.api.notifier, logger: f.api.logger,
+      db: f.api.db, notifier: f.api.notifier, logger: f.api.logger, jobs,
       provider: (site) => createNumberProvider(site, { db: f.api.db, secret: (source) => resolveSecretSource(source) }),
     };
     f.telnyx.faults.next('lookup', 'serverError');
     let failure: unknown;
-    await purchaseNumber(deps, orderId, { attemptsMade: 7, opts: { attempts: 8 } }).catch((error: unknown) => { failure = error; });
+    await purchaseNumber(deps, orderId, { attemptsMade: 7, opts: { attempts: 8 } }).catch((error: unknown) => { failure = error; }).finally(() => jobs.close());
     expect(failure).to.be.instanceOf(UnrecoverableError);
     const failed = await f.orderReaches(owner, accountId, orderId, ['failed', 'completed']);
     expect(failed.order.state).to.equal('failed');
