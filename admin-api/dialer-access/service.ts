@@ -5,7 +5,8 @@
 //
 // Granting with an existing number: an ownerless number becomes the user's; a number someone owns is shared with
 // them instead (sharing 'users' lists them, 'private' becomes 'users' listing them, 'account' covers them
-// already), so granting never takes a number from its owner. Granting with a purchase buys the number in the
+// already), so granting never takes a number from its owner; and only the number of an owner ranked below you
+// (or your own) is shared out this way (403 NUMBER_OWNER_ABOVE_YOU), as for every change of a number. Granting with a purchase buys the number in the
 // same transaction (NumberOrderService.placePurchase), owned by the user, and enqueues its order after commit.
 // Either way the number becomes the user's default caller ID.
 //
@@ -23,7 +24,7 @@ import {
 import { lockAccountRouting } from '../destinations/service';
 import type { ChangeNotifier } from '../notifier';
 import type { NumberOrderService, PlacedOrder } from '../number-orders/service';
-import { isHeld, numberViews, type NumberView } from '../numbers/service';
+import { assertOwnerBelowYou, isHeld, numberViews, type NumberView } from '../numbers/service';
 import type { AccountScope } from '../scope';
 import { dialerAccessErrors } from './errors';
 import { handOverPlan, type HandOver } from './hand-over';
@@ -59,7 +60,7 @@ export class DialerAccessService {
       const order = 'purchase' in input
         ? await this.orders.placePurchase(trx, scope, { ...input.purchase, ownerUserId: userId, sharing: 'private' })
         : null;
-      const numberId = order ? order.numberId : await this.giveNumber(trx, scope.accountId, userId, (input as { numberId: number }).numberId);
+      const numberId = order ? order.numberId : await this.giveNumber(trx, scope, userId, (input as { numberId: number }).numberId);
       await putDialerAccess(trx, scope.accountId, userId, { defaultNumberId: numberId, grantedBy: scope.actor.user.id > 0 ? scope.actor.user.id : null });
       const dialerAccess = (await findDialerAccess(trx, scope.accountId, userId)) as DialerAccessRecord;
       await scope.audit(trx, { action: 'dialer_access.grant', entity: 'user', entityId: userId, before, after: { ...dialerAccess, orderId: order?.orderId ?? null } });
@@ -95,14 +96,17 @@ export class DialerAccessService {
   }
 
   /** An existing number for the user: theirs if it has no owner, else shared with them. Returns its id. */
-  private async giveNumber(trx: Transaction, accountId: number, userId: number, numberId: number): Promise<number> {
-    if (!(await lockNumber(trx, accountId, numberId))) throw dialerAccessErrors.numberNotFound(numberId);
-    const record = await findNumberRecord(trx, accountId, numberId);
+  private async giveNumber(trx: Transaction, scope: AccountScope, userId: number, numberId: number): Promise<number> {
+    if (!(await lockNumber(trx, scope.accountId, numberId))) throw dialerAccessErrors.numberNotFound(numberId);
+    const record = await findNumberRecord(trx, scope.accountId, numberId);
     if (!record) throw dialerAccessErrors.numberNotFound(numberId);
     if (!isHeld(record)) throw dialerAccessErrors.numberNotHeld(numberId, record.state);
     if (record.ownerUserId === null) {
       await setNumberOwnership(trx, numberId, { ownerUserId: userId, sharing: record.sharing, sharedWithUserIds: record.sharedWithUserIds });
     } else if (!isNumberUsableBy(record, userId)) {
+      // Sharing someone's number out changes it: only theirs to change, or a higher rank's. (A number they
+      // already let the user present is granted as it is.)
+      await assertOwnerBelowYou(trx, scope, record);
       if (record.sharing === 'users') await addNumberShare(trx, numberId, userId);
       else await setNumberOwnership(trx, numberId, { ownerUserId: record.ownerUserId, sharing: 'users', sharedWithUserIds: [userId] });
     }

@@ -24,6 +24,7 @@ import {
 import { findNumberRecord, lockNumber, setNumberOwnership } from '../../db/repositories/phone-numbers';
 import { CreditService } from '../credits/service';
 import { DestinationService, lockAccountRouting } from '../destinations/service';
+import { assertOwnerBelowYou } from '../numbers/service';
 import type { AccountScope } from '../scope';
 import { orderErrors, providerFailure } from './errors';
 import { SEARCH_DEFAULT_LIMIT, type AvailableNumbersQuery } from './schemas';
@@ -149,6 +150,7 @@ export class NumberOrderService {
       if (!(await lockNumber(trx, scope.accountId, numberId))) throw orderErrors.numberNotFound(numberId);
       const number = await findNumberRecord(trx, scope.accountId, numberId);
       if (!number) throw orderErrors.numberNotFound(numberId);
+      await assertOwnerBelowYou(trx, scope, number);
       if (!(await moveNumber(trx, numberId, ['active'], 'releasing'))) throw orderErrors.numberNotActive(numberId, number.state);
       const ledgerAccountId = await this.credits.ledgerOf(trx, scope.accountId);
       const requestedBy = scope.actor.user.id > 0 ? scope.actor.user.id : null;

@@ -8,6 +8,10 @@ export const numberErrors = {
     createError('NUMBER_CHANGE_NOT_ALLOWED', 403, 'Only the number\'s owner or someone with the numbers.manage permission changes its owner, sharing, label or destination.', {
       numberId, missingPermission: 'numbers.manage',
     }),
+  ownerAboveYou: (numberId: number, ownerRank: number, yourRank: number): ApiError =>
+    createError('NUMBER_OWNER_ABOVE_YOU', 403, `Number ${numberId} is owned by someone ranked at or above you: only they, or someone ranked above them, change, give away or release it.`, {
+      numberId, ownerRank, yourRank,
+    }),
   notHeld: (numberId: number, state: string): ApiError =>
     createError('NUMBER_NOT_HELD', 409, `Number ${numberId} is ${state}: it is no longer the account's to change.`, { numberId, state }),
   usersNotMembers: (userIds: number[], path: string): ApiError =>

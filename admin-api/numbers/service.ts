@@ -11,6 +11,7 @@ import { HELD_NUMBER_STATES, isNumberUsableBy, type NumberSharing, type PhoneNum
 import type { Database, Queryable } from '../../db/connection';
 import { destinationsOfOwners } from '../../db/repositories/destinations';
 import { findDialerAccess, setDefaultNumber } from '../../db/repositories/dialer-access';
+import { effectiveMembership } from '../../db/repositories/memberships';
 import {
   activeMembersAmong, findNumberRecord, listNumbers, setNumberLabel, setNumberOwnership, type NumberOwnership,
 } from '../../db/repositories/phone-numbers';
@@ -47,6 +48,18 @@ export function isHeld(record: Pick<PhoneNumberRecord, 'state'>): boolean {
   return HELD_NUMBER_STATES.includes(record.state);
 }
 
+/** A holder of numbers.manage acts on numbers nobody owns, their own, and those of users ranked below them by
+ *  effective rank (an Organization Owner reaching a subaccount outranks its Admin there, whatever their direct
+ *  membership): otherwise 403 NUMBER_OWNER_ABOVE_YOU, so an Admin cannot take, hide, share out or release an
+ *  Owner's number and then present it. An owner no longer in the account has no rank here. Every path that
+ *  changes, gives away or releases an owned number calls this inside its transaction, under the account's
+ *  routing lock (which role changes take too). */
+export async function assertOwnerBelowYou(db: Queryable, scope: AccountScope, record: Pick<PhoneNumberRecord, 'id' | 'ownerUserId'>): Promise<void> {
+  if (record.ownerUserId === null || record.ownerUserId === scope.actor.user.id) return;
+  const owner = await effectiveMembership(db, record.ownerUserId, scope.accountId);
+  if (owner && owner.rank >= scope.membership.rank) throw numberErrors.ownerAboveYou(record.id, owner.rank, scope.membership.rank);
+}
+
 /** The numbers as the API shows them: each with its route. */
 export async function numberViews(db: Queryable, accountId: number, records: PhoneNumberRecord[]): Promise<NumberView[]> {
   const routes = await destinationsOfOwners(db, accountId, 'number', records.map((record) => record.id));
@@ -77,6 +90,7 @@ export class NumberService {
       await lockAccountRouting(trx, scope.accountId);
       const record = await this.visible(trx, scope, numberId);
       if (!scope.membership.permissions.includes('numbers.manage') && record.ownerUserId !== scope.actor.user.id) throw numberErrors.changeNotAllowed(numberId);
+      await assertOwnerBelowYou(trx, scope, record);
       if (!isHeld(record)) throw numberErrors.notHeld(numberId, record.state);
       const [before] = await numberViews(trx, scope.accountId, [record]);
       const ownership = nextOwnership(record, input);
