@@ -22,6 +22,7 @@ import type { AccountScope } from '../scope';
 import { assertVerdict, assignableRole } from './assignable-role';
 import { publishCallerIdChanges } from './caller-ids';
 import { userErrors } from './errors';
+import { releaseNumbersOfLeaver } from './leaving-numbers';
 import { changeMemberships } from './membership-change';
 import type { CreateUserInput, RemoveUserDecision, UpdateUserInput } from './schemas';
 
@@ -127,7 +128,7 @@ export class UserService {
   async remove(scope: AccountScope, userId: number, decision: RemoveUserDecision): Promise<void> {
     // Under the account's membership lock: two Organization Owners removing each other at once are counted one
     // after the other, so the second finds itself removed or the last one.
-    const disabled = await changeMemberships(this.db, scope, 'users.manage', async (trx, actor) => {
+    const { disabled, numbersReleasedIn } = await changeMemberships(this.db, scope, 'users.manage', async (trx, actor) => {
       const target = await this.member(trx, scope.accountId, userId);
       if (target.membership.status === 'deactivated') throw userErrors.alreadyRemoved();
       const topTierHolders = await countActiveWithRoleRank(trx, scope.accountId, RANK.organizationOwner);
@@ -135,6 +136,8 @@ export class UserService {
       const extensionFreed = await freeExtension(trx, scope.accountId, { type: 'user', id: userId });
       await setMembershipStatus(trx, { userId, accountIds: [scope.accountId] }, 'deactivated');
       if (isTopTier(target.membership)) await this.settleSubaccounts(trx, scope, target.membership, decision);
+      // Their dialer access, shares and numbers in every account they no longer reach (issue 10 review).
+      const numbersReleasedIn = await releaseNumbersOfLeaver(trx, scope, userId, [scope.accountId, ...(await childAccountIds(trx, scope.accountId))]);
       // Routing (issue 9): 409 DESTINATION_IN_USE while anything routes calls to them where they are no longer a member.
       await releaseRemovedUser(trx, userId);
       const devices = await setDevicesEnabled(trx, { userId, accountId: scope.accountId }, false);
@@ -144,12 +147,12 @@ export class UserService {
         await revokeAllTokens(trx, userId);
       }
       await scope.audit(trx, { action: 'user.remove', entity: 'membership', entityId: target.membership.id, before: publicUser(target), after: { ...decision, devicesDisabled: devices.length, extensionFreed: extensionFreed ?? null } });
-      return devices;
+      return { disabled: devices, numbersReleasedIn };
     });
     await this.access.userAccessChanged([userId]);
     if (disabled.length > 0) await this.notifier.devicesChanged(scope.accountId, disabled.map((device) => device.endpointId));
-    // Their extension was freed and their routing here released.
-    await this.notifier.routingChanged(scope.accountId);
+    // Their extension was freed and their routing here released; elsewhere, their numbers and dialer access went.
+    for (const accountId of new Set([scope.accountId, ...numbersReleasedIn])) await this.notifier.routingChanged(accountId);
   }
 
   /** An Organization Owner removed from the organization: deactivated on every subaccount too, or left there

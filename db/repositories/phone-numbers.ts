@@ -167,6 +167,17 @@ export async function removeUserFromShares(db: Queryable, accountId: number, use
   await db('phone_number_shares').where({ user_id: userId }).whereIn('number_id', db('phone_numbers').where({ account_id: accountId }).select('id')).delete();
 }
 
+/** The account's numbers whose list names the user, by id. */
+export async function numbersListing(db: Queryable, accountId: number, userId: number): Promise<number[]> {
+  return (await db('phone_number_shares as s').join('phone_numbers as n', 'n.id', 's.number_id').where({ 's.user_id': userId, 'n.account_id': accountId }).orderBy('n.id').pluck('n.id')).map(Number);
+}
+
+/** The user owns none of the account's numbers any more: each stays with the account, ownerless, for an admin
+ *  to give to someone else. */
+export async function disownNumbers(db: Queryable, accountId: number, userId: number): Promise<void> {
+  await db('phone_numbers').where({ account_id: accountId, owner_user_id: userId }).update({ owner_user_id: null, updated_at: db.fn.now() });
+}
+
 /** Moves ownership of one number to another user; they leave its list (an owner is not listed as well). */
 export async function transferNumber(db: Queryable, numberId: number, toUserId: number): Promise<void> {
   await db('phone_numbers').where({ id: numberId }).update({ owner_user_id: toUserId, updated_at: db.fn.now() });

@@ -192,14 +192,14 @@ describe('dialer access: grants, revocations with hand-over, tiers and concurren
     }
   });
 
-  it('given a removed user who still holds access, then any Admin may revoke it (their numbers handed over)', async () => {
+  it('given a user removed while holding access, then the removal took it (a revocation finds none) and left their number ownerless for an Admin to give on', async () => {
     const leaving = await addUser(f.org.api, f.accountId, 'agent');
     await grant(leaving.id, 1);
     expect(await number(1)).to.include({ ownerUserId: leaving.id });
     expectStatus(await f.org.api.post(`/v1/accounts/${f.accountId}/users/${leaving.id}/remove`, {}), 204);
-    expectStatus(await f.admin.api.post(revokePath(leaving.id), {}), 409, 'NUMBERS_NEED_NEW_OWNER');
-    expectStatus(await f.admin.api.post(revokePath(leaving.id), { handOverTo: f.bob.id }), 200);
-    expect(await number(1)).to.include({ ownerUserId: f.bob.id });
+    expectStatus(await f.admin.api.post(revokePath(leaving.id), {}), 404, 'DIALER_ACCESS_NOT_FOUND');
+    expect(await number(1)).to.include({ ownerUserId: null });
+    expect(await patchNumber(f, f.admin.api, 1, { ownerUserId: f.bob.id })).to.include({ ownerUserId: f.bob.id });
   });
 });
 
