@@ -11,7 +11,7 @@ import { RtpPeer } from '../../support/rtp-peer';
 import { SippAgent, type SippResult } from '../../support/sipp';
 import { openTestStack, type TestStack } from '../../support/stack';
 import { addUser, expectStatus } from '../identity/helpers';
-import { expectCall } from '../routing/routing-fixture';
+import { expectCall, invitedAt } from '../routing/routing-fixture';
 import { useNumbersFixture } from './numbers-fixture';
 
 const ROOT = path.resolve(__dirname, '../../..');
@@ -23,9 +23,12 @@ describe('a bought number takes calls on its destination; released, it is not in
   let app: AriAppProcess | undefined;
   let stack: TestStack | undefined;
   let phone: Phone | undefined;
+  let colleaguePhone: Phone | undefined;
+  let colleagueId: number;
   // Registered before the fixture's own hook, which removes the Redis the app and the stack use.
   after(async () => {
     phone?.rtp.close();
+    colleaguePhone?.rtp.close();
     await app?.stop();
     await stack?.close();
   });
@@ -48,20 +51,26 @@ describe('a bought number takes calls on its destination; released, it is not in
     await app.start();
     await f.sellingTrunk(TRUNK, { accounts: [accountId], ip: PROVIDER_IP, setupPriceCents: 100 });
     await f.addCredits(f.org.accountId, 1000);
+    ({ userId, phone } = await userWithPhone('Desk'));
+    ({ userId: colleagueId, phone: colleaguePhone } = await userWithPhone('Colleague desk'));
+  });
+
+  /** An Agent of the account with a registered SIPp desk phone. */
+  async function userWithPhone(label: string): Promise<{ userId: number; phone: Phone }> {
     const user = await addUser(f.org.api, accountId, 'agent');
-    userId = user.id;
-    const device = await stack.devices.create(accountId, { label: 'Desk', kind: 'desk_phone', userId });
+    const device = await (stack as TestStack).devices.create(accountId, { label, kind: 'desk_phone', userId: user.id });
     const rtp = new RtpPeer(await freeRtpPort());
     await rtp.start();
-    phone = { device, uasPort: await freeUdpPort(), rtp };
-    await registerOrFail(phone);
-  });
+    const registered = { device, uasPort: await freeUdpPort(), rtp };
+    await registerOrFail(registered);
+    return { userId: user.id, phone: registered };
+  }
 
   afterEach(function () {
     if (this.currentTest?.state === 'failed' && app) process.stderr.write(`ari-app log:\n${app.output.slice(-8000)}\n`);
   });
 
-  it('given a number bought with the user as its destination, when the provider calls it, then the user\'s phone rings and answers; after release the same call gets 404', async () => {
+  it('given a number bought with the user as its destination, when the provider calls it, then the user\'s phone rings and answers; moved to a colleague, the next call rings the colleague within 1 s; after release the same call gets 404', async () => {
     const [number] = await f.available(f.org.api, accountId, TRUNK, { areaCode: '206' });
     if (!number) throw new Error('the emulator offered no number');
     const placed = await f.org.api.post(`/v1/accounts/${accountId}/numbers/purchases`, { trunk: TRUNK, number, destination: { type: 'user', userId } });
@@ -74,6 +83,20 @@ describe('a bought number takes calls on its destination; released, it is not in
     const answered = await callee.done;
     expect(call.logged.final, call.errors).to.equal('200');
     expect(answered.logged.invited, answered.errors).to.equal('yes');
+
+    // A new destination holds from the very next call: the call is placed as soon as the PATCH answers.
+    const moved = await f.org.api.patch(`/v1/accounts/${accountId}/numbers/${placed.body.number.id}`, { destination: { type: 'user', userId: colleagueId } });
+    expectStatus(moved, 200);
+    const movedAt = Date.now();
+    const colleague = expectCall(colleaguePhone as Phone, 'answer');
+    const formerDestination = expectCall(phone as Phone, 'answer');
+    const movedCall = await providerCalls(number);
+    const colleagueAnswered = await colleague.done;
+    formerDestination.stop();
+    expect(movedCall.logged.final, movedCall.errors).to.equal('200');
+    expect(colleagueAnswered.logged.invited, colleagueAnswered.errors).to.equal('yes');
+    expect((await formerDestination.done).logged.invited, 'the former destination was rung').to.not.equal('yes');
+    expect(invitedAt(colleagueAnswered) - movedAt, 'ms from the change to the new destination ringing').to.be.below(1000);
 
     const release = await f.org.api.delete(`/v1/accounts/${accountId}/numbers/${placed.body.number.id}`);
     expectStatus(release, 202);
