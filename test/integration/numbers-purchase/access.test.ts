@@ -51,7 +51,7 @@ describe('number orders and credits: tenants, tiers, operators', function () {
     expect((await f.api.db('phone_numbers').where({ id: numberId }).first('state')).state).to.equal('active');
   });
 
-  it('given an Agent and an Admin of the subaccount, then the Agent reaches none of it (403), and the Admin may follow orders and release but not buy or see credits', async () => {
+  it('given an Agent and an Admin of the subaccount, then the Agent reaches none of it (403), and the Admin may follow orders and release (not the Organization Owner\'s number) but not buy or see credits', async () => {
     const agent = await addUser(f.org.api, accountId, 'agent');
     for (const response of [
       await agent.api.get(`/v1/accounts/${accountId}/number-providers`),
@@ -65,6 +65,9 @@ describe('number orders and credits: tenants, tiers, operators', function () {
     expectStatus(await admin.api.post(`/v1/accounts/${accountId}/numbers/purchases`, { trunk: TRUNK, number: candidates[0] }), 403, 'PERMISSION_DENIED');
     expectStatus(await admin.api.get(`/v1/accounts/${accountId}/credits`), 403, 'PERMISSION_DENIED');
     expectStatus(await admin.api.get(`/v1/accounts/${accountId}/numbers/orders/${orderId}`), 200);
+    // The number is its buyer's, the Organization Owner's: above the Admin until it has no owner.
+    expectStatus(await admin.api.delete(`/v1/accounts/${accountId}/numbers/${numberId}`), 403, 'NUMBER_OWNER_ABOVE_YOU');
+    expectStatus(await f.org.api.patch(`/v1/accounts/${accountId}/numbers/${numberId}`, { ownerUserId: null }), 200);
     const release = await admin.api.delete(`/v1/accounts/${accountId}/numbers/${numberId}`);
     expectStatus(release, 202);
     expect((await f.orderReaches(admin.api, accountId, release.body.order.id, ['completed', 'failed'])).order.state).to.equal('completed');
