@@ -34,6 +34,10 @@ export const JOBS = {
   // A provider's 5xx or time-out is retried for about two minutes (1 s doubling, 8 tries) before the order fails.
   'numbers.purchase': { queue: 'numbers', payload: Type.Object({ orderId: JobId }), attempts: 8 },
   'numbers.release': { queue: 'numbers', payload: Type.Object({ orderId: JobId }), attempts: 8 },
+  // Gives every open order older than a minute its job again (a job still queued or running collapses with it):
+  // an order whose enqueue Redis refused after the commit, or whose job Redis lost, is carried out without a
+  // worker restart.
+  'numbers.resume-orders': { queue: 'numbers', payload: Type.Object({}), everyMs: 60_000 },
   // Charges each active number's monthly rental once per month (an entry keyed by number and month).
   'numbers.rental': { queue: 'numbers', payload: Type.Object({}), everyMs: 60 * 60_000 },
   // Compares each provider's list of our numbers with the inventory; `fix` also repairs the differences.

@@ -40,6 +40,7 @@ const SUBJECTS: Record<JobName, (data: unknown) => Subject | undefined> = {
   'live-calls.prune': () => undefined,
   'numbers.purchase': (data) => subject('number_orders', idField(data, 'orderId')),
   'numbers.release': (data) => subject('number_orders', idField(data, 'orderId')),
+  'numbers.resume-orders': () => undefined,
   'numbers.rental': () => undefined,
   'numbers.reconcile': () => undefined,
   'email.number-request-resolved': (data) => subject('number_requests', idField(data, 'requestId')),

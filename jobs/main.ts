@@ -54,6 +54,8 @@ async function main(): Promise<void> {
     'email.emergency-call': (data) => sendEmergencyCallNotice(mail, data),
     'numbers.purchase': (data, job) => purchaseNumber(numbers, data.orderId, job),
     'numbers.release': (data, job) => releaseNumber(numbers, data.orderId, job),
+    // An order placed in the last minute may still be getting its job from the admin API.
+    'numbers.resume-orders': async () => ({ resumed: await resumeOpenOrders(db, producer, { olderThanSeconds: 60 }) }),
     'numbers.rental': () => chargeMonthlyRental({ db, logger }),
     'numbers.reconcile': (data, job) => reconcileNumbers(numbers, { fix: data.fix ?? false, jobId: job.id }),
     'email.number-request-resolved': (data) => sendNumberRequestEmail(mail, data),

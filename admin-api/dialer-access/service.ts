@@ -69,7 +69,7 @@ export class DialerAccessService {
       return { dialerAccess, number: number as NumberView, order };
       // READ COMMITTED, as NumberOrderService.transaction: a purchase's ledger read takes record locks, not gap locks.
     }, { isolationLevel: 'read committed' });
-    if (result.order) await this.orders.enqueue(result.order);
+    if (result.order) await this.orders.enqueue(scope, result.order);
     await this.notifier.routingChanged(scope.accountId);
     return result;
   }

@@ -4,7 +4,8 @@
 // Nothing here calls a provider to buy: only the search does, and its failures are 502/503/504, never 500.
 //
 // placePurchase and enqueue are the contract other domains buy through (a request resolved by buying, dialer
-// access granted with a new number): build one `new NumberOrderService(db, jobs)` and call them.
+// access granted with a new number): build one `new NumberOrderService(db, jobs, new NumberOffers(redis))` and
+// call them. The offers are what searches found, so a bought number records the place and capabilities offered.
 import type { Destination } from '../../core/destinations';
 import { isE164 } from '../../core/dialing/numbers';
 import { destinationOf } from '../../core/dialing/countries';
@@ -12,6 +13,7 @@ import { numberOrderJobId, type JobQueue } from '../../core/job-queue';
 import { createNumberProvider, type ProviderSite } from '../../core/number-providers/factory';
 import { ProviderError, type AvailableNumber, type NumberProvider } from '../../core/number-providers/provider';
 import { STATIC_POOL, type NumberSharing, type PhoneNumberRecord } from '../../core/numbers';
+import { errorDetails } from '../../core/logger';
 import { resolveSecretSource } from '../../core/trunk-secrets';
 import type { Database, Queryable, Transaction } from '../../db/connection';
 import { addCreditEntry } from '../../db/repositories/credit-ledger';
@@ -19,7 +21,7 @@ import { putDestination } from '../../db/repositories/destinations';
 import { effectiveMembership } from '../../db/repositories/memberships';
 import { providerSitesOfAccount } from '../../db/repositories/number-providers';
 import {
-  claimPoolNumber, findLiveNumber, findOrderOfAccount, insertOrder, insertPurchasingNumber, liveNumbersAmong, moveNumber, type NumberOrder,
+  claimPoolNumber, findLiveNumber, findOrderOfAccount, insertOrder, insertPurchasingNumber, liveNumbersAmong, moveNumber, type NumberOrder, type NumberPlace,
 } from '../../db/repositories/number-orders';
 import { findNumberRecord, lockNumber, setNumberOwnership } from '../../db/repositories/phone-numbers';
 import { CreditService } from '../credits/service';
@@ -27,6 +29,7 @@ import { DestinationService, lockAccountRouting } from '../destinations/service'
 import { assertOwnerBelowYou } from '../numbers/service';
 import type { AccountScope } from '../scope';
 import { orderErrors, providerFailure } from './errors';
+import type { NumberOffers } from './offers';
 import { SEARCH_DEFAULT_LIMIT, type AvailableNumbersQuery } from './schemas';
 
 export interface PurchaseInput {
@@ -65,6 +68,7 @@ export class NumberOrderService {
   constructor(
     private readonly db: Database,
     private readonly jobs: JobQueue,
+    private readonly offers: NumberOffers,
     private readonly credits = new CreditService(db),
     private readonly destinations = new DestinationService(),
   ) {}
@@ -87,7 +91,11 @@ export class NumberOrderService {
     // A pool's free numbers are rows of their own: held, yet for sale.
     if (site.purchasing.api === STATIC_POOL) return found;
     const held = await liveNumbersAmong(this.db, found.map((candidate) => candidate.number));
-    return found.filter((candidate) => !held.has(candidate.number));
+    const offered = found.filter((candidate) => !held.has(candidate.number));
+    await this.offers.remember(site.trunkId, offered).catch((error: unknown) => {
+      scope.log.warn('number offers not remembered; a purchase records the country only', { trunk: site.trunkName, error: errorDetails(error) });
+    });
+    return offered;
   }
 
   /** A transaction to place orders in. READ COMMITTED: the ledger's balance is read with record locks only (no
@@ -100,7 +108,7 @@ export class NumberOrderService {
   /** POST .../numbers/purchases: placed, committed, then its job enqueued; the number is 'purchasing'. */
   async purchase(scope: AccountScope, input: PurchaseInput): Promise<OrderView> {
     const placed = await this.transaction((trx) => this.placePurchase(trx, scope, input));
-    await this.enqueue(placed);
+    await this.enqueue(scope, placed);
     return this.order(scope, placed.orderId);
   }
 
@@ -118,7 +126,7 @@ export class NumberOrderService {
     if (site.purchasing.api !== STATIC_POOL && (await findLiveNumber(trx, input.number))) throw orderErrors.numberUnavailable(input.number);
     const ledgerAccountId = await this.credits.ledgerOf(trx, scope.accountId);
     const priceCents = site.purchasing.setupPriceCents;
-    const numberId = await this.holdNumber(trx, site, input.number, { accountId: scope.accountId, ...checkout, monthlyPriceCents: site.purchasing.monthlyPriceCents });
+    const numberId = await this.holdNumber(trx, scope, site, input.number, { accountId: scope.accountId, ...checkout, monthlyPriceCents: site.purchasing.monthlyPriceCents });
     await this.credits.assertAvailable(trx, ledgerAccountId, priceCents);
     await setNumberOwnership(trx, numberId, { ownerUserId: checkout.ownerUserId, sharing: checkout.sharing, sharedWithUserIds: checkout.sharedWithUserIds });
     if (input.destination) await putDestination(trx, scope.accountId, { type: 'number', id: numberId }, 'route', input.destination);
@@ -131,9 +139,9 @@ export class NumberOrderService {
     return { orderId, numberId, number: input.number, priceCents };
   }
 
-  /** After commit: the order's job (job id number-order-<orderId>). */
-  async enqueue(order: PlacedOrder): Promise<void> {
-    await this.jobs.enqueue('numbers.purchase', { orderId: order.orderId }, numberOrderJobId(order.orderId));
+  /** After commit: the order's job (job id number-order-<orderId>). Never throws: see enqueueOrder. */
+  async enqueue(scope: Pick<AccountScope, 'log'>, order: PlacedOrder): Promise<void> {
+    await this.enqueueOrder(scope, 'numbers.purchase', order.orderId);
   }
 
   async order(scope: AccountScope, orderId: number): Promise<OrderView> {
@@ -158,8 +166,18 @@ export class NumberOrderService {
       await scope.audit(trx, { action: 'number.release', entity: 'number', entityId: numberId, before: number, after: { orderId: id, state: 'releasing' } });
       return id;
     });
-    await this.jobs.enqueue('numbers.release', { orderId }, numberOrderJobId(orderId));
+    await this.enqueueOrder(scope, 'numbers.release', orderId);
     return this.order(scope, orderId);
+  }
+
+  /** The order is committed whatever Redis answers now: a refused enqueue is logged, not answered as a failure of
+   *  what did happen, and the worker's numbers.resume-orders gives every open order older than a minute its job. */
+  private async enqueueOrder(scope: Pick<AccountScope, 'log'>, name: 'numbers.purchase' | 'numbers.release', orderId: number): Promise<void> {
+    try {
+      await this.jobs.enqueue(name, { orderId }, numberOrderJobId(orderId));
+    } catch (error) {
+      scope.log.error('number order not enqueued; numbers.resume-orders will', { orderId, job: name, error: errorDetails(error) });
+    }
   }
 
   /** Owner (default: the buyer), label and sharing, their users checked as active members of the account. */
@@ -185,19 +203,30 @@ export class NumberOrderService {
 
   /** The number's row for this order: a static-pool row claimed (one winner of concurrent claims), or a new row
    *  whose unique live number refuses a second holder. */
-  private async holdNumber(trx: Transaction, site: ProviderSite, number: string, checkout: Parameters<typeof claimPoolNumber>[3]): Promise<number> {
+  private async holdNumber(trx: Transaction, scope: AccountScope, site: ProviderSite, number: string, checkout: Parameters<typeof claimPoolNumber>[3]): Promise<number> {
     if (site.purchasing.api === STATIC_POOL) {
       const claimed = await claimPoolNumber(trx, site.trunkId, number, checkout);
       if (claimed === undefined) throw orderErrors.notInPool(number, site.trunkName);
       return claimed;
     }
     try {
-      return await insertPurchasingNumber(trx, { trunkId: site.trunkId, number, provider: site.purchasing.api, country: destinationOf(number).country ?? null, ...checkout });
+      const place = await this.placeOf(scope, site, number);
+      return await insertPurchasingNumber(trx, { trunkId: site.trunkId, number, provider: site.purchasing.api, place, ...checkout });
     } catch (error) {
       // Two accounts racing for one number: the second insert waits for the first's commit, then collides.
       if ((error as { code?: string }).code === 'ER_DUP_ENTRY') throw orderErrors.numberUnavailable(number);
       throw error;
     }
+  }
+
+  /** What the trunk's provider offered of the number in a search; without an offer (none in the last half hour,
+   *  or Redis failing: logged, the purchase goes on), the country its E.164 prefix tells, and voice only. */
+  private async placeOf(scope: AccountScope, site: ProviderSite, number: string): Promise<NumberPlace> {
+    const offered = await this.offers.recall(site.trunkId, number).catch((error: unknown) => {
+      scope.log.warn('number offer not read; the number records its country only', { trunk: site.trunkName, number, error: errorDetails(error) });
+      return undefined;
+    });
+    return offered ?? { country: destinationOf(number).country ?? null, region: null, locality: null, capabilities: { voice: true, sms: false, fax: false } };
   }
 
   private async siteOf(db: Queryable, accountId: number, trunk: string): Promise<ProviderSite> {

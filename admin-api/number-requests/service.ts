@@ -215,7 +215,7 @@ export class NumberRequestService {
   private async afterResolution(scope: AccountScope, request: NumberRequestRecord, order: PlacedOrder | undefined): Promise<void> {
     const meta = { requestId: request.id, accountId: request.accountId };
     // A purchase's email is the order job's to send, when it settles the request.
-    if (order) await this.attempt('number order not enqueued; it stays pending', { ...meta, orderId: order.orderId }, () => this.deps.orders.enqueue(order));
+    if (order) await this.deps.orders.enqueue(scope, order);
     else {
       await this.attempt('number request email not enqueued', meta, () =>
         this.deps.jobs.enqueue('email.number-request-resolved', { requestId: request.id }, resolvedEmailJobId(request.id)));

@@ -2,7 +2,7 @@
 // inserts a number (or claims a static-pool row), its job records what the provider answered and activates
 // it or marks it failed; a release gives it back. Each write is conditional on the state it leaves, so a job
 // run twice moves a row once.
-import { STATIC_POOL, type NumberSharing, type NumberState } from '../../core/numbers';
+import { STATIC_POOL, type NumberSharing, type NumberState, type PhoneNumberRecord } from '../../core/numbers';
 import type { Queryable } from '../connection';
 
 export type OrderKind = 'purchase' | 'release';
@@ -131,11 +131,15 @@ export interface NumberCheckout {
   monthlyPriceCents: number;
 }
 
+/** Where a number is and what it can do, as its row records them. */
+export type NumberPlace = Pick<PhoneNumberRecord, 'country' | 'region' | 'locality' | 'capabilities'>;
+
 /** A number bought at a provider API: a new row, state purchasing. Throws ER_DUP_ENTRY when the number is live
  *  elsewhere (phone_numbers.live_number is unique): the caller turns that into its 409. */
-export async function insertPurchasingNumber(db: Queryable, number: { trunkId: number; number: string; provider: string; country: string | null } & NumberCheckout): Promise<number> {
+export async function insertPurchasingNumber(db: Queryable, number: { trunkId: number; number: string; provider: string; place: NumberPlace } & NumberCheckout): Promise<number> {
+  const { country, region, locality, capabilities } = number.place;
   const [id] = await db('phone_numbers').insert({
-    trunk_id: number.trunkId, number: number.number, country: number.country, provider: number.provider, account_id: number.accountId,
+    trunk_id: number.trunkId, number: number.number, country, region, locality, ...capabilities, provider: number.provider, account_id: number.accountId,
     owner_user_id: number.ownerUserId, label: number.label, sharing: number.sharing, monthly_price_cents: number.monthlyPriceCents, state: 'purchasing',
   });
   return Number(id);
@@ -178,8 +182,12 @@ export async function clearDialerDefaults(db: Queryable, numberId: number): Prom
   await db('dialer_access').where({ default_number_id: numberId }).update({ default_number_id: null, updated_at: db.fn.now() });
 }
 
-/** Orders not finished yet (pending or ordered), oldest first: what a starting worker makes sure has a job. */
-export async function listOpenOrders(db: Queryable): Promise<{ id: number; kind: OrderKind }[]> {
-  const rows = (await db('number_orders').whereIn('state', ['pending', 'ordered']).orderBy('id').select('id', 'kind')) as { id: number | string; kind: OrderKind }[];
+/** Orders not finished yet (pending or ordered), oldest first: what a starting worker, and every minute the
+ *  resume job, makes sure has a job. With `olderThanSeconds`, only orders placed at least that long ago (by the
+ *  database's clock, which wrote created_at). */
+export async function listOpenOrders(db: Queryable, options: { olderThanSeconds?: number } = {}): Promise<{ id: number; kind: OrderKind }[]> {
+  const query = db('number_orders').whereIn('state', ['pending', 'ordered']).orderBy('id').select('id', 'kind');
+  if (options.olderThanSeconds !== undefined) query.andWhere('created_at', '<=', db.raw('NOW() - INTERVAL ? SECOND', [options.olderThanSeconds]));
+  const rows = (await query) as { id: number | string; kind: OrderKind }[];
   return rows.map((row) => ({ id: Number(row.id), kind: row.kind }));
 }

@@ -1,12 +1,13 @@
-// A starting worker enqueues the job of every order still open. An order is committed before its job is
-// enqueued, so a Redis that refused the enqueue (or lost its data in a restart) would otherwise leave the order
-// open for good with its credits reserved. Job ids derive from orders: a job still queued collapses with this.
+// A starting worker enqueues the job of every order still open, and the numbers.resume-orders job does the same
+// every minute for orders older than a minute. An order is committed before its job is enqueued, so a Redis that
+// refused the enqueue (or lost its data in a restart) would otherwise leave the order open for good with its
+// credits reserved. Job ids derive from orders: a job still queued or running collapses with this.
 import { numberOrderJobId, type JobQueue } from '../../core/job-queue';
 import type { Database } from '../../db/connection';
 import { listOpenOrders } from '../../db/repositories/number-orders';
 
-export async function resumeOpenOrders(db: Database, jobs: JobQueue): Promise<number> {
-  const open = await listOpenOrders(db);
+export async function resumeOpenOrders(db: Database, jobs: JobQueue, options: { olderThanSeconds?: number } = {}): Promise<number> {
+  const open = await listOpenOrders(db, options);
   const jobOf = (order: { id: number }) => ({ data: { orderId: order.id }, jobId: numberOrderJobId(order.id) });
   await jobs.enqueueMany('numbers.purchase', open.filter((order) => order.kind === 'purchase').map(jobOf));
   await jobs.enqueueMany('numbers.release', open.filter((order) => order.kind === 'release').map(jobOf));

@@ -15,6 +15,7 @@ function recordingHandlers(): { handlers: JobHandlers; calls: unknown[] } {
     'email.emergency-call': async (data) => calls.push(['emergency', data.accountId, data.number]),
     'numbers.purchase': async (data) => calls.push(['purchase', data.orderId]),
     'numbers.release': async (data) => calls.push(['release', data.orderId]),
+    'numbers.resume-orders': async () => calls.push(['resume-orders']),
     'numbers.rental': async () => calls.push(['rental']),
     'numbers.reconcile': async (data) => calls.push(['reconcile', data.fix ?? false]),
     'email.number-request-resolved': async (data) => calls.push(['request-resolved', data.requestId]),
@@ -26,7 +27,8 @@ describe('job map', () => {
   it('given a job without a handler, a job with two, or a handler reading a field its payload lacks, then the map does not compile', () => {
     const handler = async (): Promise<void> => undefined;
     const numberJobs = {
-      'numbers.purchase': handler, 'numbers.release': handler, 'numbers.rental': handler, 'numbers.reconcile': handler, 'email.number-request-resolved': handler,
+      'numbers.purchase': handler, 'numbers.release': handler, 'numbers.resume-orders': handler, 'numbers.rental': handler, 'numbers.reconcile': handler,
+      'email.number-request-resolved': handler,
     };
     // @ts-expect-error live-calls.prune has no handler
     const missing: JobHandlers = { ...numberJobs, 'email.invitation': handler, 'email.onboarding': handler, 'email.emergency-call': handler };
@@ -71,9 +73,11 @@ describe('job map', () => {
     expect(Object.fromEntries(queuesOf())).to.deep.equal({
       email: ['email.invitation', 'email.onboarding', 'email.emergency-call', 'email.number-request-resolved'],
       maintenance: ['live-calls.prune'],
-      numbers: ['numbers.purchase', 'numbers.release', 'numbers.rental', 'numbers.reconcile'],
+      numbers: ['numbers.purchase', 'numbers.release', 'numbers.resume-orders', 'numbers.rental', 'numbers.reconcile'],
     });
-    expect([scheduleOf('email.invitation'), scheduleOf('live-calls.prune'), scheduleOf('numbers.purchase'), scheduleOf('numbers.rental'), scheduleOf('numbers.reconcile')])
-      .to.deep.equal([undefined, 600_000, undefined, 3_600_000, 86_400_000]);
+    expect([
+      scheduleOf('email.invitation'), scheduleOf('live-calls.prune'), scheduleOf('numbers.purchase'), scheduleOf('numbers.resume-orders'), scheduleOf('numbers.rental'),
+      scheduleOf('numbers.reconcile'),
+    ]).to.deep.equal([undefined, 600_000, undefined, 60_000, 3_600_000, 86_400_000]);
   });
 });
