@@ -1,7 +1,9 @@
 // Wires the dialer-access domain, with its own NumberOrderService for grants that buy their number.
 import type { DomainPlugin } from '../domain';
+import { NumberOffers } from '../number-orders/offers';
 import { NumberOrderService } from '../number-orders/service';
 import { dialerAccessRoutes } from './routes';
 import { DialerAccessService } from './service';
 
-export const dialerAccessPlugin: DomainPlugin = ({ db, jobs, notifier }) => dialerAccessRoutes(new DialerAccessService(db, notifier, new NumberOrderService(db, jobs)));
+export const dialerAccessPlugin: DomainPlugin = ({ db, jobs, notifier, redis }) =>
+  dialerAccessRoutes(new DialerAccessService(db, notifier, new NumberOrderService(db, jobs, new NumberOffers(redis))));
