@@ -1,9 +1,12 @@
 // A user's call settings in one account: do not disturb, ring time, forwarding (always, busy, no answer,
 // unreachable). Users change their own (/v1/me/...); holders of users.manage change those of users ranked below
-// them. A user in several accounts has settings in each: forwarding rows are owned by ('user', user id) with the
-// account in their key (db/migrations/20261130000032_routing_permission.ts).
+// them. A forward to an outside number dials out at the account's expense, so it takes the user's dialer access
+// (409 FORWARD_NEEDS_DIALER_ACCESS); the ARI app checks that access again on every call, so a revocation stops
+// the forward without touching it. A user in several accounts has settings in each: forwarding rows are owned
+// by ('user', user id) with the account in their key (db/migrations/20261130000032_routing_permission.ts).
 import type { Database, Queryable } from '../../db/connection';
 import { FORWARD_CONDITIONS, readCallSettings, writeCallSettings, type CallSettingsRecord } from '../../db/repositories/call-settings';
+import { findDialer } from '../../db/repositories/dialer-access';
 import { effectiveMembership } from '../../db/repositories/memberships';
 import { DestinationService, lockAccountRouting } from '../destinations/service';
 import type { ChangeNotifier } from '../notifier';
@@ -45,6 +48,7 @@ export class CallSettingsService {
         if (destination?.type === 'user' && destination.userId === userId) throw callSettingsErrors.forwardToSelf(condition);
         if (destination) await this.destinations.assertUsable(trx, scope.accountId, destination, `/forwarding/${condition}`);
       }
+      await this.assertMayForwardOutside(trx, scope.accountId, userId, input);
       const before = await readCallSettings(trx, scope.accountId, userId);
       await writeCallSettings(trx, scope.accountId, userId, input);
       await scope.audit(trx, { action: 'call_settings.update', entity: 'user', entityId: userId, before, after: input });
@@ -52,6 +56,13 @@ export class CallSettingsService {
     });
     await this.notifier.routingChanged(scope.accountId);
     return after;
+  }
+
+  /** Outside numbers among the forwards need the user's dialer access in the account (under the routing lock,
+   *  which grants and revocations take too). */
+  private async assertMayForwardOutside(db: Queryable, accountId: number, userId: number, input: CallSettingsInput): Promise<void> {
+    const outside = FORWARD_CONDITIONS.filter((condition) => input.forwarding[condition]?.type === 'external');
+    if (outside.length > 0 && !(await findDialer(db, accountId, userId))) throw callSettingsErrors.forwardNeedsDialerAccess(userId, outside);
   }
 
   /** The target's rank in the account: 404 unless they are an active member (you always reach yourself). */

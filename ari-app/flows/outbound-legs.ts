@@ -11,9 +11,11 @@
 //     number: no trunk definition says the provider accepts foreign numbers (no such field exists), and
 //     presenting them is spoofing. The caller's name (optionally with the group prefix) is kept as the display
 //     name;
-//   - no dialer access is asked (a routed call is nobody placing a call), except when the user whose forwarding
-//     sends the call out placed it from their own device: forwarding one's extension outside and calling it is
-//     dialing out, and needs the dialer access any call they dial needs.
+//   - a user's own forward to an outside number dials out at the account's expense: it is followed only while
+//     that user has dialer access, read fresh for each call as for a call they dial (else 403, recorded 'no
+//     dialer access'), whoever placed the call. A revoked user's forwarding row stays and simply stops working.
+//     What admins route outside (a ring group's external member or failover, a trunk number's route) asks no
+//     one's dialer access.
 import type { Logger } from '../../core/logger';
 import { routedCallerIds } from '../../core/caller-id-policy';
 import { checkDestination, withinCallingHours } from '../../core/dialing/toll-fraud';
@@ -50,8 +52,9 @@ export interface ExternalLegOwner {
   responsibleUser(): number | null;
   /** The DID the call came in on, if any. */
   readonly did?: string;
-  /** The device that placed the call, when one of the account's devices did (not a call in on a trunk). */
-  readonly callerEndpoint?: string;
+  /** The user whose own forwarding sent the call to the external number being dialed now, or null when admin
+   *  routing did (a ring group's member or failover, a trunk number's route). */
+  forwardingUser(): number | null;
 }
 
 interface Route {
@@ -79,8 +82,8 @@ export class ExternalLegFactory {
     if (!withinCallingHours(settings.callingHours, this.services.now())) return this.refuse(REJECTED, 'outside calling hours', number);
     const trunks = await this.services.directory.trunks(accountId);
     if (trunks.length === 0) return this.refuse('congestion', 'no trunk', number);
+    if (!(await this.mayDialOut())) return this.refuse(REJECTED, 'no dialer access', number);
     const userId = this.owner.responsibleUser();
-    if (userId !== null && !(await this.mayDialOut(userId))) return this.refuse(REJECTED, 'no dialer access', number);
     const routes = trunks.flatMap((trunk): Route[] => {
       const callerId = callerIdOn(trunk, userId, accountId, this.owner.did);
       return callerId ? [{ trunk, callerId }] : [];
@@ -122,13 +125,12 @@ export class ExternalLegFactory {
     void this.services.slots.release(this.owner.accountId, slot);
   }
 
-  /** False when the user's own device placed the call their own forwarding sends out, and they have no dialer
-   *  access (read fresh, as for a call they dial): forwarding to an outside number is no way around it. */
-  private async mayDialOut(userId: number): Promise<boolean> {
-    const endpoint = this.owner.callerEndpoint;
-    if (endpoint === undefined) return true;
-    const device = await this.services.directory.callingDevice(endpoint);
-    if (device?.userId !== userId) return true;
+  /** False when a user's own forward sends the call out and that user has no dialer access now (read fresh, as
+   *  for a call they dial): forwarding to an outside number is no way around it, nor is keeping a forward set
+   *  before the access was revoked. */
+  private async mayDialOut(): Promise<boolean> {
+    const userId = this.owner.forwardingUser();
+    if (userId === null) return true;
     return (await this.services.directory.dialer(this.owner.accountId, userId)) !== undefined;
   }
 

@@ -48,6 +48,9 @@ export class RoutedCall extends Call {
   private readonly external: ExternalLegFactory | undefined;
   // The last user the call was routed through: whose caller IDs a forward to an external number presents.
   private lastUserId: number | null = null;
+  // The user whose own forward leads to the destination being served, while that is an external number: their
+  // dialer access is what lets it out (flows/outbound-legs.ts).
+  private forwardingUserId: number | null = null;
   private recordedOutcome: CallOutcome | undefined;
 
   constructor(deps: FlowDeps, private readonly channel: ChannelSnapshot, accountId: number, private readonly entry: RouteEntry) {
@@ -58,7 +61,7 @@ export class RoutedCall extends Call {
     const call = this;
     const outbound = deps.outbound;
     this.external = outbound && new ExternalLegFactory(outbound, {
-      callId: this.callId, accountId, log: this.log, did: entry.inbound?.did, callerEndpoint, responsibleUser: () => this.lastUserId,
+      callId: this.callId, accountId, log: this.log, did: entry.inbound?.did, responsibleUser: () => this.lastUserId, forwardingUser: () => this.forwardingUserId,
     });
     const external = this.external;
     this.view = {
@@ -116,10 +119,10 @@ export class RoutedCall extends Call {
       return this.endWithSipStatus(TOO_MANY_HOPS, 'forwarding loop', FORWARDING_LOOP);
     }
     const result = await stepFor(first)(this.view);
-    await this.serve(result, hops);
+    await this.serve(result, hops, first);
   }
 
-  private async serve(result: StepResult, hops: number): Promise<void> {
+  private async serve(result: StepResult, hops: number, served: Destination): Promise<void> {
     if (this.ended) return;
     if (result.kind === 'answered') return this.connect(result);
     if (result.kind === 'end') {
@@ -127,6 +130,8 @@ export class RoutedCall extends Call {
       return this.end(result.reason, result.outcome);
     }
     this.view.record(result.via);
+    // Only a user's own forwarding rule makes them the one dialing out; a ring group's failover does not.
+    this.forwardingUserId = served.type === 'user' && result.destination.type === 'external' ? served.userId : null;
     this.log.info('routing on', { to: result.via, hops: hops + 1 });
     return this.route(result.destination, hops + 1);
   }

@@ -14,6 +14,7 @@ import { loadTrunkFile } from '../../../admin-api/trunks/files';
 import { TrunkService } from '../../../admin-api/trunks/service';
 import { allowedCallerIds } from '../../../core/caller-id-policy';
 import { createLogger } from '../../../core/logger';
+import { writeCallSettings } from '../../../db/repositories/call-settings';
 import { findDialer } from '../../../db/repositories/dialer-access';
 import { findOutboundTrunks } from '../../../db/repositories/trunks';
 import { uniqueName } from '../../support/admin-api';
@@ -271,8 +272,13 @@ describe('forwarding to an external number is no way around dialer access (SIPp 
     await forwardAlways(users.dora as number, null);
   });
 
-  it('given Ed never granted dialer access, when he forwards his own extension to an external number and calls it, then 403 and no provider is called', async () => {
-    await forwardAlways(users.ed as number, '+14155550172');
+  it('given Ed never granted dialer access, then his forward outside is refused by the API (409), and one stored before that rule is refused when he calls his own extension: 403 and no provider is called', async () => {
+    const forwarding = { always: { type: 'external', number: '+14155550172' } as const, busy: null, noAnswer: null, unreachable: null };
+    const refusedPut = await f.admin.put(`/v1/accounts/${f.accountId}/users/${users.ed}/call-settings`, { dnd: false, noAnswerSeconds: 20, forwarding });
+    expectStatus(refusedPut, 409, 'FORWARD_NEEDS_DIALER_ACCESS');
+    // As a database from before the rule holds it.
+    await writeCallSettings(f.stack.db, f.accountId, users.ed as number, { dnd: false, noAnswerSeconds: 20, forwarding });
+    await f.routingChanged();
     const since = new Date();
     const untouched = provider();
     const refused = await (await dial(phones.ed as Phone, '522')).done;

@@ -72,11 +72,22 @@ describe('routing API: call settings', function () {
     }
   });
 
-  it('given an external number, when the account has no trunk then 422 NO_TRUNK_FOR_EXTERNAL, and once a trunk serves it then accepted', async () => {
+  it('given an external number, when the account has no trunk then 422 NO_TRUNK_FOR_EXTERNAL; once a trunk serves it, 409 FORWARD_NEEDS_DIALER_ACCESS until the user may dial out, then accepted', async () => {
     const external = { type: 'external', number: uniqueNumber() };
     const settings = { dnd: false, noAnswerSeconds: 20, forwarding: { ...NOTHING, noAnswer: external } };
     expectStatus(await f.agent2.api.put(own(), settings), 422, 'NO_TRUNK_FOR_EXTERNAL');
-    await giveTrunk(f, [f.accountId]);
+    const trunkNumber = uniqueNumber();
+    await giveTrunk(f, [f.accountId], [{ number: trunkNumber, account: f.accountId }]);
+    // Forwarding outside dials out at the account's expense: the user's dialer access, whoever sets it.
+    for (const put of [() => f.agent2.api.put(own(), settings), () => f.admin.api.put(of(f.agent2.id), settings)]) {
+      const refused = await put();
+      expectStatus(refused, 409, 'FORWARD_NEEDS_DIALER_ACCESS');
+      expect(refused.body.error.details.fields).to.deep.equal([{ path: '/forwarding/noAnswer', message: "needs the user's dialer access" }]);
+    }
+    expect((await f.agent2.api.get(own())).body.forwarding.noAnswer).to.equal(null);
+    const numbers = (await f.admin.api.get(`/v1/accounts/${f.accountId}/numbers?q=${encodeURIComponent(trunkNumber.slice(1))}`)).body.numbers as { id: number; number: string }[];
+    const numberId = numbers.find((number) => number.number === trunkNumber)?.id;
+    expectStatus(await f.org.api.put(`/v1/accounts/${f.accountId}/users/${f.agent2.id}/dialer-access`, { numberId }), 200);
     expectStatus(await f.agent2.api.put(own(), settings), 200);
     expect((await f.agent2.api.get(own())).body.forwarding.noAnswer).to.deep.equal(external);
     expectStatus(await f.agent2.api.put(own(), { dnd: false, noAnswerSeconds: 20, forwarding: NOTHING }), 200);

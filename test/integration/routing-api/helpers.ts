@@ -59,13 +59,13 @@ export function uniqueNumber(): string {
 }
 
 /** A trunk serving the accounts (so they may call external numbers), written as trunks:apply would. */
-export async function giveTrunk(f: RoutingFixture, accounts: number[]): Promise<string> {
+export async function giveTrunk(f: RoutingFixture, accounts: number[], numbers: { number: string; account: number }[] = []): Promise<string> {
   const name = uniqueName('rt').slice(0, 30);
   await putTrunk(f.trunks, {
     name, source: 'file', password: undefined,
     definition: {
       provider: 'Routing Test Telecom', host: 'sip.example.test', port: 5060, transport: 'udp', register: false,
-      inbound: { addresses: ['192.0.2.10'] }, codecs: ['ulaw'], qualifySeconds: 0, accounts, numbers: [],
+      inbound: { addresses: ['192.0.2.10'] }, codecs: ['ulaw'], qualifySeconds: 0, accounts, numbers,
     },
   });
   f.madeTrunks.push(name);

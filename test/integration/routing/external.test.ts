@@ -1,6 +1,7 @@
 // External numbers as destinations (SIPp phones and SIPp providers through Asterisk into the ARI app): a user's
 // forwarding (always, on no answer) to an external number, a ring group's external member in its turn, a trunk
-// number routed outside, trunk failover on such a leg, and toll fraud by forwarding refused. The providers are
+// number routed outside, trunk failover on such a leg, toll fraud by forwarding refused, and a user's forward
+// outside followed only while they hold dialer access (it dials out at the account's expense). The providers are
 // SIPp on their own loopback addresses behind two trunks whose files allow private addresses; the tests assert
 // what a provider receives (number, From, P-Asserted-Identity), the audio between the phone and the provider,
 // what the caller gets, and the call record. Run under the test lock.
@@ -15,6 +16,7 @@ import { freeRtpPort, freeUdpPort } from '../../support/ports';
 import { RtpPeer } from '../../support/rtp-peer';
 import { SippAgent } from '../../support/sipp';
 import { until } from '../../support/until';
+import { expectStatus } from '../identity/helpers';
 import { dial, expectCall, invitedAt, useRoutingFixture, wasInvited, type ForwardKey } from './routing-fixture';
 
 const ROOT = path.resolve(__dirname, '../../..');
@@ -58,6 +60,15 @@ describe('external numbers as destinations (forwarding, ring group members, trun
     return new SippAgent({ scenario: file, localIp: PROVIDERS[name].ip, localPort: ports[name], keys: { rtp_port: rtp?.port ?? 40000 }, pauseMs: 300, timeoutSeconds: 30 });
   }
 
+  /** Dialer access for the user through the admin API, with the provider's number (a user forwarding outside
+   *  dials out, and needs it). */
+  async function grantDialerAccess(user: string, provider: ProviderName): Promise<void> {
+    const listed = await f.admin.get(`/v1/accounts/${f.accountId}/numbers`);
+    expectStatus(listed, 200);
+    const numberId = (listed.body.numbers as { id: number; number: string }[]).find((entry) => entry.number === PROVIDERS[provider].number)?.id;
+    expectStatus(await f.admin.put(`/v1/accounts/${f.accountId}/users/${users[user]}/dialer-access`, { numberId }), 200);
+  }
+
   /** One forwarding rule of a user through the admin API (which takes any E.164 number: toll fraud is judged when
    *  the call is routed). */
   async function forward(user: string, condition: ForwardKey, to: Destination | null, noAnswerSeconds = 20): Promise<void> {
@@ -91,6 +102,10 @@ describe('external numbers as destinations (forwarding, ring group members, trun
     phones.carol = await f.addPhone(users.carol, 'Carol desk');
     users.xavier = await f.addUser('Xavier Member', '503');
     phones.xavier = await f.addPhone(users.xavier, 'Xavier desk');
+    users.rita = await f.addUser('Rita Revoked', '504');
+    // Carol's forwards go outside: the grant makes provider A's ownerless number hers (still shared with the
+    // account, so others' routed calls present it too).
+    await grantDialerAccess('carol', 'a');
   });
 
   it('given Carol forwards always to an external number, when Alice calls her, then the provider gets the INVITE for it from the account\'s number, the call connects with audio both ways, and the record shows the trunk leg', async () => {
@@ -210,5 +225,30 @@ describe('external numbers as destinations (forwarding, ring group members, trun
     expect(record).to.include({ direction: 'inbound', did: PROVIDERS.a.number, outcome: 'answered' });
     const steps = typeof record.path === 'string' ? JSON.parse(record.path) : record.path;
     expect(steps).to.deep.equal([{ type: 'number', number: PROVIDERS.a.number }, { type: 'external', number: ROUTED_TO }]);
+  });
+
+  it('given Rita forwarding always outside with dialer access, when her access is revoked, then her forward is kept but no longer followed: 403, no provider called, recorded as no dialer access', async () => {
+    const to = '+14155550166';
+    // Provider A's number is Carol's and shared with the account: Rita may present it, and owns nothing to hand over.
+    await grantDialerAccess('rita', 'a');
+    await forward('rita', 'always', { type: 'external', number: to });
+    try {
+      const answering = provider('a', 'provider-answer-media');
+      const followed = await (await dial(phones.alice!, '504')).done;
+      expect(followed.logged.final, followed.errors).to.equal('200');
+      expect((await answering.done).logged).to.include({ called: to, from: PROVIDERS.a.number });
+
+      expectStatus(await f.admin.post(`/v1/accounts/${f.accountId}/users/${users.rita}/dialer-access/revoke`, {}), 200);
+      const kept = await f.admin.get(`/v1/accounts/${f.accountId}/users/${users.rita}/call-settings`);
+      expect(kept.body.forwarding.always).to.deep.equal({ type: 'external', number: to });
+      const since = new Date();
+      const untouched = provider('a', 'provider-answer-media');
+      const refused = await (await dial(phones.alice!, '504')).done;
+      expect(refused.logged.final, refused.errors).to.equal('403');
+      expect(await wasInvited(untouched), 'no provider called').to.equal(false);
+      expect(await recordTo('504', since)).to.include({ outcome: 'refused', outcome_reason: 'no dialer access' });
+    } finally {
+      await forward('rita', 'always', null);
+    }
   });
 });
