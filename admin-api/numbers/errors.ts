@@ -22,6 +22,10 @@ export const numberErrors = {
     createError('SHARED_WITH_NEEDS_USERS_SHARING', 400, `sharedWithUserIds applies to sharing "users" only; this number's sharing is "${sharing}". Send sharing: "users" with the list.`, {
       sharing, fields: [{ path: '/sharedWithUserIds', message: 'needs sharing "users"' }],
     }),
+  outsideRouteNeedsDialerAccess: (userId: number): ApiError =>
+    createError('ROUTE_OUTSIDE_NEEDS_DIALER_ACCESS', 409, `Routing a number to an outside number dials out at the account's expense: user ${userId} needs dialer access in this account first (or an admin sets it).`, {
+      userId, fields: [{ path: '/destination', message: 'an outside number needs your dialer access' }],
+    }),
   noDialerAccess: (accountId: number): ApiError =>
     createError('NO_DIALER_ACCESS', 409, `You have no dialer access in account ${accountId}: an admin grants it with a number to call from.`, { accountId }),
   notUsable: (numberId: number): ApiError =>

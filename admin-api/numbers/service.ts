@@ -10,7 +10,7 @@ import type { Destination } from '../../core/destinations';
 import { HELD_NUMBER_STATES, isNumberUsableBy, type NumberSharing, type PhoneNumberRecord } from '../../core/numbers';
 import type { Database, Queryable } from '../../db/connection';
 import { destinationsOfOwners } from '../../db/repositories/destinations';
-import { findDialerAccess, setDefaultNumber } from '../../db/repositories/dialer-access';
+import { findDialer, findDialerAccess, setDefaultNumber } from '../../db/repositories/dialer-access';
 import { effectiveMembership } from '../../db/repositories/memberships';
 import {
   activeMembersAmong, findNumberRecord, listNumbers, setNumberLabel, setNumberOwnership, type NumberOwnership,
@@ -79,6 +79,13 @@ export class NumberService {
     return { numbers: await numberViews(this.db, scope.accountId, page), nextAfter: records.length > input.limit && last ? last.id : null };
   }
 
+  /** Routing a number to an outside number dials out at the account's expense on every call to it: an owner
+   *  without numbers.manage needs dialer access for that, as for forwarding their own calls outside. */
+  private async assertMayRouteOutside(db: Queryable, scope: AccountScope, destination: Destination | null): Promise<void> {
+    if (destination?.type !== 'external' || scope.membership.permissions.includes('numbers.manage')) return;
+    if (!(await findDialer(db, scope.accountId, scope.actor.user.id))) throw numberErrors.outsideRouteNeedsDialerAccess(scope.actor.user.id);
+  }
+
   async get(scope: AccountScope, numberId: number): Promise<NumberView> {
     const [view] = await numberViews(this.db, scope.accountId, [await this.visible(this.db, scope, numberId)]);
     return view as NumberView;
@@ -97,7 +104,10 @@ export class NumberService {
       await this.assertMembers(trx, scope.accountId, input);
       if (ownershipChanged(record, ownership)) await setNumberOwnership(trx, numberId, ownership);
       if (input.label !== undefined) await setNumberLabel(trx, numberId, input.label);
-      if (input.destination !== undefined) await this.destinations.put(trx, scope.accountId, { type: 'number', id: numberId }, 'route', input.destination, '/destination');
+      if (input.destination !== undefined) {
+        await this.assertMayRouteOutside(trx, scope, input.destination);
+        await this.destinations.put(trx, scope.accountId, { type: 'number', id: numberId }, 'route', input.destination, '/destination');
+      }
       // Read as it now is, not through visibility: an owner who just gave the number away is shown the result.
       const [changed] = await numberViews(trx, scope.accountId, [(await findNumberRecord(trx, scope.accountId, numberId)) as PhoneNumberRecord]);
       await scope.audit(trx, { action: 'number.update', entity: 'phone_number', entityId: numberId, before, after: changed });

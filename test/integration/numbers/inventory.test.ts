@@ -151,6 +151,15 @@ describe('number inventory: visibility, changes and their rules', function () {
     // The owner may route their own number; a user it is merely shared with may not.
     expectStatus(await f.alice.api.patch(path(1), { destination: { type: 'user', userId: f.alice.id } }), 200);
     expectStatus(await f.bob.api.patch(path(1), { destination: { type: 'hangup' } }), 403, 'NUMBER_CHANGE_NOT_ALLOWED');
+    // Outside, every call to the number dials out at the account's expense: the owner needs dialer access.
+    const outside = { destination: { type: 'external', number: '+14155550123' } };
+    expectStatus(await f.alice.api.patch(path(1), outside), 409, 'ROUTE_OUTSIDE_NEEDS_DIALER_ACCESS');
+    expect((await f.admin.api.get(path(1))).body.destination).to.deep.equal({ type: 'user', userId: f.alice.id });
+    expectStatus(await f.admin.api.put(`/v1/accounts/${f.accountId}/users/${f.alice.id}/dialer-access`, { numberId: idOf(f, 0) }), 200);
+    expectStatus(await f.alice.api.patch(path(1), outside), 200);
+    expectStatus(await f.admin.api.post(`/v1/accounts/${f.accountId}/users/${f.alice.id}/dialer-access/revoke`, { handOverTo: f.carol.id }), 200);
+    await patchNumber(f, f.admin.api, 0, { ownerUserId: f.alice.id, sharing: 'private', label: 'Alice direct line' });
+    await patchNumber(f, f.admin.api, 1, { ownerUserId: f.alice.id, sharing: 'users', sharedWithUserIds: [f.bob.id], label: 'Sales 50%', destination: null });
     const cleared = await f.admin.api.patch(path(3), { destination: null });
     expect(cleared.body.destination).to.equal(null);
     expect(await f.api.db('destinations').where({ owner_type: 'number', owner_id: idOf(f, 3) }).first()).to.equal(undefined);
