@@ -5,6 +5,7 @@
 import type { NumberCapabilities } from '../../core/number-providers/provider';
 import type { NumberState } from '../../core/numbers';
 import type { Queryable } from '../connection';
+import { capabilitiesOf, type NumberPlaceRow } from './phone-numbers';
 
 export const NUMBER_REQUEST_STATES = ['open', 'purchasing', 'fulfilled', 'rejected', 'cancelled'] as const;
 export type NumberRequestState = (typeof NUMBER_REQUEST_STATES)[number];
@@ -220,15 +221,8 @@ export interface CandidateFilter {
   limit: number;
 }
 
-interface CandidateRow {
+interface CandidateRow extends NumberPlaceRow {
   id: number | string;
-  number: string;
-  country: string | null;
-  region: string | null;
-  locality: string | null;
-  voice: number | boolean;
-  sms: number | boolean;
-  fax: number | boolean;
   label: string | null;
   sharing: string;
   trunk: string | null;
@@ -250,7 +244,7 @@ export async function listCandidateNumbers(db: Queryable, accountId: number, fil
     .select('p.id', 'p.number', 'p.country', 'p.region', 'p.locality', 'p.voice', 'p.sms', 'p.fax', 'p.label', 'p.sharing', 't.name as trunk')) as CandidateRow[];
   return rows.map((row) => ({
     id: Number(row.id), number: row.number, country: row.country, region: row.region, locality: row.locality,
-    capabilities: { voice: Boolean(row.voice), sms: Boolean(row.sms), fax: Boolean(row.fax) }, label: row.label, sharing: row.sharing, trunk: row.trunk,
+    capabilities: capabilitiesOf(row), label: row.label, sharing: row.sharing, trunk: row.trunk,
   }));
 }
 

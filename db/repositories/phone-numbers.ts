@@ -2,12 +2,14 @@
 // (phone_number_shares), and the reads the ARI app's caller-ID check makes. The only knex for numbers outside
 // the trunk files' writer (trunks.ts) and the order jobs.
 import type { HeldNumber } from '../../core/caller-id-policy';
+import type { NumberCapabilities } from '../../core/number-providers/provider';
 import { HELD_NUMBER_STATES, ROUTED_NUMBER_STATES, type NumberSharing, type NumberState, type PhoneNumberRecord } from '../../core/numbers';
 import type { Queryable } from '../connection';
 import { accountLineage } from './memberships';
 
-interface NumberRow {
-  id: number | string;
+/** A phone_numbers row's number, place and capability columns, as every reader of numbers selects them
+ *  (MariaDB answers the booleans as 0 and 1). */
+export interface NumberPlaceRow {
   number: string;
   country: string | null;
   region: string | null;
@@ -15,6 +17,14 @@ interface NumberRow {
   voice: number | boolean;
   sms: number | boolean;
   fax: number | boolean;
+}
+
+export function capabilitiesOf(row: Pick<NumberPlaceRow, 'voice' | 'sms' | 'fax'>): NumberCapabilities {
+  return { voice: Boolean(row.voice), sms: Boolean(row.sms), fax: Boolean(row.fax) };
+}
+
+interface NumberRow extends NumberPlaceRow {
+  id: number | string;
   provider: string;
   provider_ref: string | null;
   trunk: string | null;
@@ -43,7 +53,7 @@ function toRecord(row: NumberRow, sharedWith: number[]): PhoneNumberRecord {
     country: row.country,
     region: row.region,
     locality: row.locality,
-    capabilities: { voice: Boolean(row.voice), sms: Boolean(row.sms), fax: Boolean(row.fax) },
+    capabilities: capabilitiesOf(row),
     provider: row.provider,
     providerRef: row.provider_ref,
     trunk: row.trunk,

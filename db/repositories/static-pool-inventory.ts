@@ -3,6 +3,7 @@
 // file is db/repositories/static-pool.ts; assigning a number to an account is the purchase job's.
 import { STATIC_POOL } from '../../core/numbers';
 import type { Queryable } from '../connection';
+import { capabilitiesOf, type NumberPlaceRow } from './phone-numbers';
 
 export interface StaticPoolNumber {
   number: string;
@@ -24,14 +25,7 @@ export interface FreeNumberFilter {
   capabilities: { voice?: boolean; sms?: boolean; fax?: boolean };
 }
 
-interface Row {
-  number: string;
-  country: string | null;
-  region: string | null;
-  locality: string | null;
-  voice: number | boolean;
-  sms: number | boolean;
-  fax: number | boolean;
+interface Row extends NumberPlaceRow {
   account_id: number | string | null;
   state: string;
 }
@@ -41,7 +35,7 @@ const COLUMNS = ['number', 'country', 'region', 'locality', 'voice', 'sms', 'fax
 function poolNumber(row: Row): StaticPoolNumber {
   return {
     number: row.number, country: row.country, region: row.region, locality: row.locality,
-    voice: Boolean(row.voice), sms: Boolean(row.sms), fax: Boolean(row.fax),
+    ...capabilitiesOf(row),
     accountId: row.account_id === null ? null : Number(row.account_id), state: row.state,
   };
 }
