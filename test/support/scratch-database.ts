@@ -1,6 +1,7 @@
 // A database of its own on the shared MariaDB server, brought to the current schema by db/migrate.ts (DB_NAME
 // overridden), for a suite or a benchmark whose jobs act on every row (the rental run, reconciliation, the
-// purchase benchmark's ledger sums): they see only what they made, and leave the shared database alone.
+// purchase benchmark's ledger sums): they see only what they made, and leave the shared database alone. Or
+// left empty, for a suite that runs the migrations itself on data shaped as it was before them.
 import { randomBytes } from 'node:crypto';
 import { loadConfig, type Config } from '../../core/config';
 import { openDatabase } from '../../db/connection';
@@ -15,9 +16,17 @@ export interface ScratchDatabase {
 }
 
 export async function createScratchDatabase(prefix: string, base: Config = loadConfig()): Promise<ScratchDatabase> {
+  const scratch = await createEmptyScratchDatabase(prefix, base);
+  await migrate(scratch.config);
+  return scratch;
+}
+
+/** A database with no tables yet (created as db/migrate.ts creates one), for the caller to migrate. */
+export async function createEmptyScratchDatabase(prefix: string, base: Config = loadConfig()): Promise<ScratchDatabase> {
   const name = `${prefix}_${randomBytes(4).toString('hex')}`;
   const config: Config = { ...base, db: { ...base.db, name } };
-  await migrate(config);
+  const server = openDatabase(config.db, config.db.admin, { withoutSchema: true });
+  await server.raw('CREATE DATABASE ?? CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci', [name]).finally(() => server.destroy());
   return { config, env: { DB_NAME: name }, drop: () => dropScratchDatabase(config) };
 }
 

@@ -1,14 +1,13 @@
 // Moving extensions from devices to users (issue 9, migrations 20261130000030 and ..31) on data shaped as it was
 // before: rows written by the old code go into a throwaway database, db/migrate.ts brings it to the current
 // schema (DB_NAME overridden), and every old extension still rings the devices that held it.
-import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { expect } from 'chai';
-import { loadConfig, type Config } from '../../../core/config';
 import { openDatabase, type Database } from '../../../db/connection';
-import { ASTERISK_READ_TABLES, ASTERISK_WRITE_TABLES, migrate } from '../../../db/migrate';
+import { migrate } from '../../../db/migrate';
 import { findRingTargets } from '../../../db/repositories/devices';
 import { ensurePresetRoles } from '../../../db/repositories/roles';
+import { createEmptyScratchDatabase, type ScratchDatabase } from '../../support/scratch-database';
 
 const MIGRATIONS = { directory: path.join(__dirname, '../../../db/migrations'), loadExtensions: ['.ts'] };
 const FIRST_NEW = '20261130000030_call_routing.ts';
@@ -23,26 +22,9 @@ async function migrateUpTo(db: Database, name: string, including = false): Promi
   }
 }
 
-async function dropThrowaway(config: Config): Promise<void> {
-  const server = openDatabase(config.db, config.db.admin, { withoutSchema: true });
-  try {
-    await server.raw('DROP DATABASE IF EXISTS ??', [config.db.name]);
-    // migrate() granted the app's and Asterisk's logins rights on it: take them back, the database is gone.
-    for (const host of ['localhost', '127.0.0.1']) {
-      await server.raw('REVOKE ALL PRIVILEGES ON ??.* FROM ?@?', [config.db.name, config.db.app.user, host]).catch(() => undefined);
-      for (const table of [...ASTERISK_READ_TABLES, ...ASTERISK_WRITE_TABLES]) {
-        await server.raw('REVOKE ALL PRIVILEGES ON ??.?? FROM ?@?', [config.db.name, table, config.db.asterisk.user, host]).catch(() => undefined);
-      }
-    }
-  } finally {
-    await server.destroy();
-  }
-}
-
 describe('extensions move from devices to users (migrations on old-shape data, throwaway database)', function () {
   this.timeout(120_000);
-  const shared = loadConfig();
-  const config: Config = { ...shared, db: { ...shared.db, name: `pbx_migration_${randomBytes(4).toString('hex')}` } };
+  let scratch: ScratchDatabase;
   let db: Database;
   let accountId: number;
   const device: Record<string, number> = {};
@@ -53,8 +35,8 @@ describe('extensions move from devices to users (migrations on old-shape data, t
   const userNamed = async (username: string): Promise<number> => Number((await db('users').where({ username }).first('id')).id);
 
   before(async () => {
-    const server = openDatabase(config.db, config.db.admin, { withoutSchema: true });
-    await server.raw('CREATE DATABASE ?? CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci', [config.db.name]).finally(() => server.destroy());
+    scratch = await createEmptyScratchDatabase('pbx_migration');
+    const { config } = scratch;
     db = openDatabase(config.db, config.db.admin);
     await migrateUpTo(db, FIRST_NEW);
     await ensurePresetRoles(db);
@@ -80,7 +62,7 @@ describe('extensions move from devices to users (migrations on old-shape data, t
 
   after(async () => {
     await db?.destroy();
-    await dropThrowaway(config);
+    await scratch?.drop();
   });
 
   it('given devices with extensions, when migrated, then devices carry none and each extension belongs to one user', async () => {
