@@ -7,8 +7,10 @@ import type { ApiClient, ApiResponse, TestApi } from '../../support/admin-api';
 import { removeAccountTree, startTestApi, uniqueName } from '../../support/admin-api';
 import { putTrunk, removeTrunk } from '../../support/trunks';
 import { addUser, expectStatus } from '../identity/helpers';
+import { uniqueNumber, type TestUser } from '../routing-api/helpers';
 
-export type TestUser = Awaited<ReturnType<typeof addUser>>;
+// The routing fixture's: a number is unique across every suite's trunks, and a user is made the same way.
+export { uniqueNumber, type TestUser };
 
 export interface NumberView {
   id: number;
@@ -42,11 +44,6 @@ export interface NumbersFixture {
   numbers: string[];
   ids: Record<string, number>;
   siblingNumberId: number;
-}
-
-/** A number no other suite uses. */
-export function uniqueNumber(): string {
-  return `+1555${String(Math.floor(Math.random() * 1e7)).padStart(7, '0')}`;
 }
 
 export function useNumbersFixture(name: string, count = 5): NumbersFixture {
