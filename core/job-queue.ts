@@ -95,6 +95,20 @@ export class JobQueue {
     })));
   }
 
+  /** Of these jobs, those that failed for good go back to waiting with fresh attempts: for work the database
+   *  says is still undone (an open order whose job could not even record its failure). Others are left alone. */
+  async retryFailed<N extends JobName>(name: N, jobIds: string[]): Promise<number> {
+    const queue = this.queue(JOBS[name].queue);
+    let retried = 0;
+    for (const jobId of jobIds) {
+      const job = await queue.getJob(jobId);
+      if (!job || !(await job.isFailed())) continue;
+      await job.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true });
+      retried += 1;
+    }
+    return retried;
+  }
+
   async close(): Promise<void> {
     await Promise.all([...this.queues.values()].map((queue) => queue.close()));
   }

@@ -9,7 +9,13 @@ import { listOpenOrders } from '../../db/repositories/number-orders';
 export async function resumeOpenOrders(db: Database, jobs: JobQueue, options: { olderThanSeconds?: number } = {}): Promise<number> {
   const open = await listOpenOrders(db, options);
   const jobOf = (order: { id: number }) => ({ data: { orderId: order.id }, jobId: numberOrderJobId(order.id) });
-  await jobs.enqueueMany('numbers.purchase', open.filter((order) => order.kind === 'purchase').map(jobOf));
-  await jobs.enqueueMany('numbers.release', open.filter((order) => order.kind === 'release').map(jobOf));
+  for (const kind of ['purchase', 'release'] as const) {
+    const name = kind === 'purchase' ? 'numbers.purchase' : 'numbers.release';
+    const orders = open.filter((order) => order.kind === kind).map(jobOf);
+    await jobs.enqueueMany(name, orders);
+    // A job kept in the failed set collapses the enqueue above; its order is open, so its failure was never
+    // recorded (the database was unreachable then): it runs again.
+    await jobs.retryFailed(name, orders.map((order) => order.jobId));
+  }
   return open.length;
 }

@@ -5,7 +5,7 @@
 // still queued or running collapses with it. Redis refuses writes here the way a full one does (maxmemory
 // reached, noeviction); the orders are aged a minute in the database rather than waited for.
 import { expect } from 'chai';
-import { Queue, QueueEvents } from 'bullmq';
+import { Queue, QueueEvents, UnrecoverableError, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { numberOrderJobId } from '../../../core/job-queue';
 import { addUser, expectStatus } from '../identity/helpers';
@@ -106,6 +106,25 @@ describe('orders whose job Redis refused or lost are answered 202 and resumed by
     }
     await age([orderId]);
     expect(await resumeNow()).to.be.at.least(1);
+    const done = await f.orderReaches(f.org.api, accountId, orderId, ['completed', 'failed'], 30_000);
+    expect(done.order.state, done.order.error ?? '').to.equal('completed');
+  });
+
+  it('given an open order whose job failed for good without recording it (the database was unreachable then), when the resume job runs, then the job runs again and the order completes', async () => {
+    await f.worker.stop();
+    let orderId: number;
+    const failing = new Worker('numbers', async () => { throw new UnrecoverableError('database unreachable'); }, { connection: { host: '127.0.0.1', port: f.redis.port } });
+    try {
+      const placed = await f.org.api.post(`/v1/accounts/${accountId}/numbers/purchases`, { trunk: TRUNK, number: candidates.shift() });
+      expectStatus(placed, 202);
+      orderId = Number(placed.body.order.id);
+      await until('the order\'s job failed for good', async () => (await (await queue.getJob(numberOrderJobId(orderId)))?.isFailed()) === true);
+    } finally {
+      await failing.close();
+      await f.worker.start();
+    }
+    await age([orderId]);
+    await resumeNow();
     const done = await f.orderReaches(f.org.api, accountId, orderId, ['completed', 'failed'], 30_000);
     expect(done.order.state, done.order.error ?? '').to.equal('completed');
   });
