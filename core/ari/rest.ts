@@ -129,8 +129,15 @@ export class AriRest {
   }
 
   /** PJSIP endpoints as Asterisk sees them: state "online" once a contact of theirs is reachable. */
-  listEndpoints(technology = 'PJSIP'): Promise<EndpointSnapshot[]> {
-    return this.request('GET', `/endpoints/${encodeURIComponent(technology)}`);
+  async listEndpoints(technology = 'PJSIP'): Promise<EndpointSnapshot[]> {
+    try {
+      return await this.request<EndpointSnapshot[]>('GET', `/endpoints/${encodeURIComponent(technology)}`);
+    } catch (error) {
+      // Asterisk answers 404 "No Endpoints found - invalid tech PJSIP" while it has loaded no endpoint of the
+      // technology yet (realtime endpoints load on first use, e.g. right after a restart): none, not an outage.
+      if (error instanceof AriError && error.status === 404) return [];
+      throw error;
+    }
   }
 
   getEndpoint(technology: string, resource: string): Promise<EndpointSnapshot> {

@@ -122,6 +122,7 @@ describe('malformed-input sweep over every route', function () {
     }
     const run = spawnSync(process.execPath, ['--import', 'tsx', 'consistency/verify.ts', '--json'], { cwd: path.resolve(__dirname, '../../..'), encoding: 'utf8', timeout: 120_000 });
     const report = JSON.parse(run.stdout) as VerifyReport;
+    expect(report.differences, `asterisk:verify did not compare: ${run.stdout} ${run.stderr}`).to.be.an('array');
     // "Not tracked by ARI" only says no ARI app ran here to reload res_pjsip after the creations; every other
     // difference (a row Asterisk can't load, a caller ID it reads differently) is what the sweep must not cause.
     const ours = report.differences.filter((difference) => difference.field !== 'ari' && endpointIds.some((id) => difference.object.id.startsWith(id)));
