@@ -15,10 +15,11 @@ import { purchaseNumber } from '../../../jobs/numbers/purchase';
 import { requestNoticeJobId } from '../../../jobs/numbers/request-outcomes';
 import type { ApiClient, ApiResponse } from '../../support/admin-api';
 import { uniqueName } from '../../support/admin-api';
-import { SmtpSink, type ReceivedMail } from '../../support/smtp-sink';
 import { until } from '../../support/until';
 import { addUser, expectStatus } from '../identity/helpers';
-import { credits, useNumbersFixture } from '../numbers-purchase/numbers-fixture';
+import type { ReceivedMail } from '../../support/smtp-sink';
+import { mentions, useRequestsFixture } from './requests-fixture';
+import { credits } from '../numbers-purchase/numbers-fixture';
 
 type TestUser = Awaited<ReturnType<typeof addUser>>;
 
@@ -31,20 +32,10 @@ interface RequestView {
   lastFailure: { number: string | null; reason: string | null; at: string } | null;
 }
 
-/** Whether a mail is about this request: its link ends with the request's id. */
-const mentions = (mail: ReceivedMail, requestId: number): boolean => new RegExp(`/number-requests/${requestId}(\\D|$)`).test(mail.body);
 
 describe('number requests resolved by a purchase: purchasing until the job settles them, then fulfilled or open again, the requester told once', function () {
   this.timeout(180_000);
-  const smtp = new SmtpSink();
-  // Filled in before the fixture starts its worker (this hook runs first): the worker mails to the sink.
-  const workerEnv: Record<string, string> = {};
-  before(async () => {
-    await smtp.start();
-    Object.assign(workerEnv, { SMTP_HOST: '127.0.0.1', SMTP_PORT: String(smtp.port) });
-  });
-  after(() => smtp.close());
-  const f = useNumbersFixture({ name: 'Request Outcomes Corp', seed: 1047, workerEnv });
+  const { f, smtp } = useRequestsFixture('Request Outcomes Corp', 1047);
 
   // A suite inside the fixture's: its after hook runs before the fixture closes the database.
   describe('in a phone system whose trunk sells the emulator\'s numbers', () => {

@@ -7,11 +7,12 @@
 import { expect } from 'chai';
 import type { ApiClient, ApiResponse } from '../../support/admin-api';
 import { uniqueName } from '../../support/admin-api';
-import { SmtpSink, type ReceivedMail } from '../../support/smtp-sink';
 import { putTrunk, removeTrunk } from '../../support/trunks';
 import { until } from '../../support/until';
 import { addUser, expectStatus } from '../identity/helpers';
-import { credits, useNumbersFixture, type Organization } from '../numbers-purchase/numbers-fixture';
+import type { ReceivedMail } from '../../support/smtp-sink';
+import { mentions, useRequestsFixture } from './requests-fixture';
+import { credits, type Organization } from '../numbers-purchase/numbers-fixture';
 
 type TestUser = Awaited<ReturnType<typeof addUser>>;
 
@@ -26,8 +27,6 @@ interface RequestView {
   number: { id: number; number: string; state: string } | null;
 }
 
-/** Whether a mail is about this request: its link ends with the request's id. */
-const mentions = (mail: ReceivedMail, requestId: number): boolean => new RegExp(`/number-requests/${requestId}(\\D|$)`).test(mail.body);
 
 /** A number no other test uses, in a country by its calling code. */
 function uniqueNumber(prefix: '+1555' | '+44207946'): string {
@@ -37,15 +36,7 @@ function uniqueNumber(prefix: '+1555' | '+44207946'): string {
 
 describe('number requests: users ask, admins buy, assign or reject once, the requester is told', function () {
   this.timeout(180_000);
-  const smtp = new SmtpSink();
-  // Filled in before the fixture starts its worker (this hook runs first): the worker mails to the sink.
-  const workerEnv: Record<string, string> = {};
-  before(async () => {
-    await smtp.start();
-    Object.assign(workerEnv, { SMTP_HOST: '127.0.0.1', SMTP_PORT: String(smtp.port) });
-  });
-  after(() => smtp.close());
-  const f = useNumbersFixture({ name: 'Request Corp', seed: 1010, workerEnv });
+  const { f, smtp } = useRequestsFixture('Request Corp', 1010);
 
   // A suite inside the fixture's: its after hook runs before the fixture closes the database.
   describe('in a phone system with a static pool of numbers and a provider to buy from', () => {
