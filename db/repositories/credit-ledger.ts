@@ -153,3 +153,9 @@ export async function creditEntriesOfOrder(db: Queryable, orderId: number): Prom
   const rows = (await db('credit_entries').where({ order_id: orderId }).orderBy('id').select(ENTRY_COLUMNS)) as EntryRow[];
   return rows.map(toEntry);
 }
+
+/** The sum of every ledger's entries of these kinds (the provisioning benchmark's ledger check). */
+export async function sumOfEntryKinds(db: Queryable, kinds: CreditEntryKind[]): Promise<number> {
+  const row = (await db('credit_entries').whereIn('kind', kinds).first(db.raw('COALESCE(SUM(amount_cents), 0) AS total'))) as { total: number | string };
+  return Number(row.total);
+}

@@ -123,6 +123,12 @@ export async function liveNumbersAmong(db: Queryable, numbers: string[]): Promis
   return new Set((await db('phone_numbers').whereIn('live_number', numbers).pluck('live_number')) as string[]);
 }
 
+/** Of these numbers, those active in the inventory. */
+export async function activeNumbersAmong(db: Queryable, numbers: string[]): Promise<Set<string>> {
+  if (numbers.length === 0) return new Set();
+  return new Set((await db('phone_numbers').where({ state: 'active' }).whereIn('number', numbers).pluck('number')) as string[]);
+}
+
 export interface NumberCheckout {
   accountId: number;
   ownerUserId: number | null;
@@ -190,4 +196,16 @@ export async function listOpenOrders(db: Queryable, options: { olderThanSeconds?
   if (options.olderThanSeconds !== undefined) query.andWhere('created_at', '<=', db.raw('NOW() - INTERVAL ? SECOND', [options.olderThanSeconds]));
   const rows = (await query) as { id: number | string; kind: OrderKind }[];
   return rows.map((row) => ({ id: Number(row.id), kind: row.kind }));
+}
+
+/** Purchase orders counted by state, across every account (the provisioning benchmark's progress). */
+export async function purchaseOrderStates(db: Queryable): Promise<Record<string, number>> {
+  const rows = (await db('number_orders').where({ kind: 'purchase' }).groupBy('state').select('state', db.raw('COUNT(*) AS count'))) as { state: string; count: number | string }[];
+  return Object.fromEntries(rows.map((row) => [row.state, Number(row.count)]));
+}
+
+/** What the completed purchase orders cost, across every account. */
+export async function completedPurchasesCost(db: Queryable): Promise<number> {
+  const row = (await db('number_orders').where({ kind: 'purchase', state: 'completed' }).first(db.raw('COALESCE(SUM(price_cents), 0) AS total'))) as { total: number | string };
+  return Number(row.total);
 }

@@ -16,7 +16,8 @@ import { setPlatformOperator } from '../../db/repositories/platform-operators';
 import { ApiClient, uniqueName } from '../../test/support/admin-api';
 import { AppProcess, WorkerProcess } from '../../test/support/ari-app-process';
 import { NumberSites, TELNYX_SECRET_VARIABLE, TWILIO_SECRET_VARIABLE } from '../../test/support/number-sites';
-import type { Knex } from 'knex';
+import { sumOfEntryKinds } from '../../db/repositories/credit-ledger';
+import { activeNumbersAmong, completedPurchasesCost, purchaseOrderStates } from '../../db/repositories/number-orders';
 import { startTelnyxEmulator, startTwilioEmulator, type ProviderEmulator, type TelnyxEmulator, type TwilioEmulator } from '../../test/support/provider-emulators';
 import { createScratchDatabase, type ScratchDatabase } from '../../test/support/scratch-database';
 import { freeTcpPort, ThrowawayRedis } from '../../test/support/throwaway-services';
@@ -77,10 +78,7 @@ async function place(purchase: Purchase): Promise<boolean> {
   return response.status === 202;
 }
 
-async function orderStates(db: Database): Promise<Record<string, number>> {
-  const rows = (await db('number_orders').where({ kind: 'purchase' }).groupBy('state').select('state', db.raw('COUNT(*) AS count'))) as { state: string; count: number | string }[];
-  return Object.fromEntries(rows.map((row) => [row.state, Number(row.count)]));
-}
+const orderStates = purchaseOrderStates;
 
 const settled = (states: Record<string, number>): number => (states.completed ?? 0) + (states.failed ?? 0);
 
@@ -94,11 +92,10 @@ async function restartMidway(bench: Bench, placed: number): Promise<void> {
 }
 
 async function ledgerDifference(db: Database): Promise<{ difference: number; charged: number; expected: number; openReservations: number }> {
-  const sum = async (query: Knex.QueryBuilder): Promise<number> => Number(((await query.first(db.raw('COALESCE(SUM(amount_cents), 0) AS total'))) as { total: number | string }).total);
-  const charged = -(await sum(db('credit_entries').where({ kind: 'charge' })));
-  const expected = Number(((await db('number_orders').where({ kind: 'purchase', state: 'completed' }).first(db.raw('COALESCE(SUM(price_cents), 0) AS total'))) as { total: number | string }).total);
+  const charged = -(await sumOfEntryKinds(db, ['charge']));
+  const expected = await completedPurchasesCost(db);
   // Every order settled: its reservation was either charged (and released) or released. What is left is open.
-  const openReservations = -(await sum(db('credit_entries').whereIn('kind', ['reservation', 'reservation_release'])));
+  const openReservations = -(await sumOfEntryKinds(db, ['reservation', 'reservation_release']));
   return { difference: Math.abs(charged - expected) + Math.abs(openReservations), charged, expected, openReservations };
 }
 
@@ -109,7 +106,7 @@ async function boughtTwice(emulators: Record<Api, ProviderEmulator>, numbers: st
 /** Numbers a provider holds for us that no active row has: paid for, not ours (reconciliation's work). */
 async function heldWithoutRow(db: Database, emulators: Record<Api, ProviderEmulator>): Promise<number> {
   const held = [...emulators.telnyx.owned(), ...emulators.twilio.owned()].map((holding) => holding.number);
-  const active = new Set((await db('phone_numbers').where({ state: 'active' }).whereIn('number', held).pluck('number')) as string[]);
+  const active = await activeNumbersAmong(db, held);
   return held.filter((number) => !active.has(number)).length;
 }
 
