@@ -183,11 +183,6 @@ export async function returnToPool(db: Queryable, numberId: number): Promise<voi
   });
 }
 
-/** Users whose default caller ID was this number fall back to choosing one. */
-export async function clearDialerDefaults(db: Queryable, numberId: number): Promise<void> {
-  await db('dialer_access').where({ default_number_id: numberId }).update({ default_number_id: null, updated_at: db.fn.now() });
-}
-
 /** Orders not finished yet (pending or ordered), oldest first: what a starting worker, and every minute the
  *  resume job, makes sure has a job. With `olderThanSeconds`, only orders placed at least that long ago (by the
  *  database's clock, which wrote created_at). */

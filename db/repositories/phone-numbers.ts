@@ -148,6 +148,22 @@ export interface NumberOwnership {
   sharedWithUserIds: number[];
 }
 
+/** Calls to the numbers go nowhere and no one presents them by default: their routes and users' default caller
+ *  ID go. For numbers that leave (released, failed, back to a pool). */
+export async function unrouteNumbers(db: Queryable, numberIds: number[]): Promise<void> {
+  if (numberIds.length === 0) return;
+  await db('dialer_access').whereIn('default_number_id', numberIds).update({ default_number_id: null, updated_at: db.fn.now() });
+  await db('destinations').where({ owner_type: 'number' }).whereIn('owner_id', numberIds).delete();
+}
+
+/** Also whom the numbers are shared with: what the numbers API and dialer access hung on them goes, for numbers
+ *  that change hands or leave. */
+export async function detachNumbers(db: Queryable, numberIds: number[]): Promise<void> {
+  if (numberIds.length === 0) return;
+  await unrouteNumbers(db, numberIds);
+  await db('phone_number_shares').whereIn('number_id', numberIds).delete();
+}
+
 /** Sets the number's owner and sharing, replacing whom it is shared with. */
 export async function setNumberOwnership(db: Queryable, numberId: number, ownership: NumberOwnership): Promise<void> {
   await db('phone_numbers').where({ id: numberId }).update({ owner_user_id: ownership.ownerUserId, sharing: ownership.sharing, updated_at: db.fn.now() });

@@ -6,6 +6,7 @@
 import { destinationOf } from '../../core/dialing/countries';
 import { STATIC_POOL } from '../../core/numbers';
 import { insertInChunks, type Queryable } from '../connection';
+import { detachNumbers } from './phone-numbers';
 import type { TrunkNumber } from './trunk-rows';
 
 export interface StaticPoolRow {
@@ -23,14 +24,6 @@ export async function liveStaticPoolRows(db: Queryable, trunkId: number): Promis
     .orderBy('number')
     .select('id', 'number', 'account_id', 'extension')) as { id: number | string; number: string; account_id: number | string | null; extension: string | null }[];
   return rows.map((row) => ({ id: Number(row.id), number: row.number, accountId: row.account_id === null ? null : Number(row.account_id), extension: row.extension }));
-}
-
-/** What the numbers API and the dialer hung on the numbers goes: listed users, route, and users' default
- *  caller ID. For a number that changes hands or leaves. */
-async function detachNumbers(db: Queryable, ids: number[]): Promise<void> {
-  await db('phone_number_shares').whereIn('number_id', ids).delete();
-  await db('dialer_access').whereIn('default_number_id', ids).update({ default_number_id: null });
-  await db('destinations').where({ owner_type: 'number' }).whereIn('owner_id', ids).delete();
 }
 
 /** The numbers start afresh in their (new) account: no owner or label, shared with the whole account. */

@@ -6,12 +6,11 @@ import type { JobQueue } from '../../core/job-queue';
 import { ProviderError, type NumberProvider } from '../../core/number-providers/provider';
 import type { Logger } from '../../core/logger';
 import type { Database, Transaction } from '../../db/connection';
-import { deleteOwnedDestinations } from '../../db/repositories/destinations';
 import { providerSiteOfTrunk } from '../../db/repositories/number-providers';
 import {
-  clearDialerDefaults, findOrder, findOrderedNumber, returnToPool, type NumberOrder, type OrderKind, type OrderedNumber,
+  findOrder, findOrderedNumber, returnToPool, type NumberOrder, type OrderKind, type OrderedNumber,
 } from '../../db/repositories/number-orders';
-import { setNumberOwnership } from '../../db/repositories/phone-numbers';
+import { detachNumbers } from '../../db/repositories/phone-numbers';
 import type { ChangeNotifier } from '../../admin-api/notifier';
 
 export interface NumberJobDeps {
@@ -60,15 +59,8 @@ export function jobRequestId(orderId: number): string {
   return `job:number-order-${orderId}`;
 }
 
-/** Calls to the number no longer go anywhere in the account, and no one presents it by default. */
-export async function unrouteNumber(trx: Transaction, accountId: number, numberId: number): Promise<void> {
-  await deleteOwnedDestinations(trx, accountId, { type: 'number', id: numberId });
-  await clearDialerDefaults(trx, numberId);
-}
-
 /** A static-pool number leaves the account (route, owner, label, shares) and is free in its trunk's pool again. */
-export async function giveBackToPool(trx: Transaction, accountId: number, numberId: number): Promise<void> {
-  await unrouteNumber(trx, accountId, numberId);
-  await setNumberOwnership(trx, numberId, { ownerUserId: null, sharing: 'account', sharedWithUserIds: [] });
+export async function giveBackToPool(trx: Transaction, numberId: number): Promise<void> {
+  await detachNumbers(trx, [numberId]);
   await returnToPool(trx, numberId);
 }

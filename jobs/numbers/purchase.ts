@@ -17,7 +17,8 @@ import { errorDetails } from '../../core/logger';
 import { addCreditEntry } from '../../db/repositories/credit-ledger';
 import { insertAudit } from '../../db/repositories/audit';
 import { moveNumber, moveOrder, setProviderRef, type NumberOrder } from '../../db/repositories/number-orders';
-import { giveBackToPool, isFinal, jobRequestId, loadOpenOrder, unrouteNumber, type LoadedOrder, type NumberJobDeps } from './orders';
+import { unrouteNumbers } from '../../db/repositories/phone-numbers';
+import { giveBackToPool, isFinal, jobRequestId, loadOpenOrder, type LoadedOrder, type NumberJobDeps } from './orders';
 import { enqueueNotices, resendUnsentNotices, settleRequestOfOrder } from './request-outcomes';
 
 export interface PurchaseOutcome {
@@ -84,9 +85,9 @@ async function complete(deps: NumberJobDeps, { order, number }: LoadedOrder): Pr
 async function recordFailure(deps: NumberJobDeps, { order, number }: LoadedOrder, reason: string): Promise<void> {
   const notice = await deps.db.transaction(async (trx) => {
     if (!(await moveOrder(trx, order.id, ['pending', 'ordered'], 'failed', reason))) return undefined;
-    if (number.provider === STATIC_POOL) await giveBackToPool(trx, order.accountId, number.id);
+    if (number.provider === STATIC_POOL) await giveBackToPool(trx, number.id);
     else {
-      await unrouteNumber(trx, order.accountId, number.id);
+      await unrouteNumbers(trx, [number.id]);
       await moveNumber(trx, number.id, ['purchasing'], 'failed');
     }
     await ledger(trx, order, 'reservation_release', order.priceCents, 'release');

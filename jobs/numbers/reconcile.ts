@@ -17,8 +17,9 @@ import type { NumberProvider, OwnedNumber } from '../../core/number-providers/pr
 import { insertAudit } from '../../db/repositories/audit';
 import { findLiveNumber, moveNumber } from '../../db/repositories/number-orders';
 import { allProviderSites } from '../../db/repositories/number-providers';
+import { unrouteNumbers } from '../../db/repositories/phone-numbers';
 import { activeNumbersOfSite, liveNumbersOfApi, RECONCILIATION_AUDIT_ACTION } from '../../db/repositories/reconciliation';
-import { unrouteNumber, type NumberJobDeps } from './orders';
+import type { NumberJobDeps } from './orders';
 
 const REQUEST_ID = 'job:numbers.reconcile';
 
@@ -103,7 +104,7 @@ async function markReleased(deps: NumberJobDeps, provider: NumberProvider, row: 
   if (await provider.findOwned(row.number)) return 'not fixed: the provider lists the number again';
   const released = await deps.db.transaction(async (trx) => {
     if (!(await moveNumber(trx, row.id, ['active'], 'released'))) return false;
-    if (row.accountId !== null) await unrouteNumber(trx, row.accountId, row.id);
+    await unrouteNumbers(trx, [row.id]);
     await insertAudit(trx, {
       accountId: row.accountId, actorUserId: null, action: 'number.released_by_provider', entity: 'number', entityId: row.id,
       before: { state: 'active' }, after: { number: row.number, state: 'released', provider: provider.api }, requestId: REQUEST_ID,

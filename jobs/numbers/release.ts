@@ -8,7 +8,8 @@ import { UnrecoverableError, type Job } from 'bullmq';
 import { STATIC_POOL } from '../../core/numbers';
 import { insertAudit } from '../../db/repositories/audit';
 import { moveNumber, moveOrder } from '../../db/repositories/number-orders';
-import { giveBackToPool, isFinal, jobRequestId, loadOpenOrder, unrouteNumber, type LoadedOrder, type NumberJobDeps } from './orders';
+import { unrouteNumbers } from '../../db/repositories/phone-numbers';
+import { giveBackToPool, isFinal, jobRequestId, loadOpenOrder, type LoadedOrder, type NumberJobDeps } from './orders';
 
 export interface ReleaseOutcome {
   orderId: number;
@@ -39,9 +40,9 @@ export async function releaseNumber(deps: NumberJobDeps, orderId: number, job: P
 async function complete(deps: NumberJobDeps, { order, number }: LoadedOrder): Promise<void> {
   const completed = await deps.db.transaction(async (trx) => {
     if (!(await moveOrder(trx, order.id, ['pending', 'ordered'], 'completed'))) return false;
-    if (number.provider === STATIC_POOL) await giveBackToPool(trx, order.accountId, number.id);
+    if (number.provider === STATIC_POOL) await giveBackToPool(trx, number.id);
     else {
-      await unrouteNumber(trx, order.accountId, number.id);
+      await unrouteNumbers(trx, [number.id]);
       await moveNumber(trx, number.id, ['releasing'], 'released');
     }
     await insertAudit(trx, {
