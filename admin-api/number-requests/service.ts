@@ -21,10 +21,10 @@ import { errorDetails, type Logger } from '../../core/logger';
 import type { Database, Queryable, Transaction } from '../../db/connection';
 import { effectiveMembership } from '../../db/repositories/memberships';
 import {
-  closeOpenRequest, findNumberRequest, insertNumberRequest, listCandidateNumbers, listNumberRequests, lockedRequestState, lockNumberForAssignment,
+  closeOpenRequest, findNumberRequest, insertNumberRequest, listCandidateNumbers, listNumberRequests, lockedRequestState,
   setRequestNumber, type CandidateNumber, type NumberRequestRecord, type NumberRequestState, type RequestClosing,
 } from '../../db/repositories/number-requests';
-import { transferNumber } from '../../db/repositories/phone-numbers';
+import { lockNumber, transferNumber } from '../../db/repositories/phone-numbers';
 import { findUser } from '../../db/repositories/users';
 import { lockAccountRouting } from '../destinations/service';
 import type { NumberOrderService, PlacedOrder } from '../number-orders/service';
@@ -180,9 +180,11 @@ export class NumberRequestService {
   private async assign(trx: Transaction, scope: AccountScope, request: NumberRequestRecord, input: AssignResolution): Promise<void> {
     // The request first: a second resolver waits here and loses, rather than on the number.
     await this.claim(trx, request, { state: 'fulfilled', resolution: 'assigned', resolvedBy: scope.actor.user.id });
-    const availability = await lockNumberForAssignment(trx, scope.accountId, input.numberId);
-    if (availability === 'not-in-account') throw requestErrors.numberNotInAccount(input.numberId);
-    if (availability === 'unavailable') throw requestErrors.numberNotAvailable(input.numberId);
+    // Locked until the transaction ends: two requests assigned the same number at once cannot both take it.
+    const locked = await lockNumber(trx, scope.accountId, input.numberId);
+    if (!locked) throw requestErrors.numberNotInAccount(input.numberId);
+    // Available: active, and no one owns it (the candidates listed).
+    if (locked.state !== 'active' || locked.ownerUserId !== null) throw requestErrors.numberNotAvailable(input.numberId);
     await transferNumber(trx, input.numberId, request.requesterUserId);
     await setRequestNumber(trx, request.id, input.numberId);
   }

@@ -248,20 +248,6 @@ export async function listCandidateNumbers(db: Queryable, accountId: number, fil
   }));
 }
 
-export type NumberAvailability = 'available' | 'unavailable' | 'not-in-account';
-
-/**
- * Locks the account's number for an assignment and says whether it is still available. The lock (a locking
- * read sees the latest committed row) holds until the transaction ends, so two requests assigned the same
- * number at once cannot both take it.
- */
-export async function lockNumberForAssignment(db: Queryable, accountId: number, numberId: number): Promise<NumberAvailability> {
-  const row = (await db('phone_numbers').where({ id: numberId, account_id: accountId }).forUpdate().first('state', 'owner_user_id')) as
-    { state: NumberState; owner_user_id: number | string | null } | undefined;
-  if (!row) return 'not-in-account';
-  return row.state === 'active' && row.owner_user_id === null ? 'available' : 'unavailable';
-}
-
 export interface RequestMailing {
   request: NumberRequestRecord;
   email: string;

@@ -94,9 +94,12 @@ export async function findNumberRecord(db: Queryable, accountId: number, numberI
   return row ? (await withShares(db, [row]))[0] : undefined;
 }
 
-/** Locks the number's row for the rest of the transaction (writers of one number queue on it). */
-export async function lockNumber(trx: Queryable, accountId: number, numberId: number): Promise<boolean> {
-  return (await trx('phone_numbers').where({ id: numberId, account_id: accountId }).forUpdate().first('id')) !== undefined;
+/** Locks the account's number for the rest of the transaction (writers of one number queue on it) and reads its
+ *  state and owner as the lock sees them (the latest committed row); undefined when the account has no such number. */
+export async function lockNumber(trx: Queryable, accountId: number, numberId: number): Promise<{ state: NumberState; ownerUserId: number | null } | undefined> {
+  const row = (await trx('phone_numbers').where({ id: numberId, account_id: accountId }).forUpdate().first('state', 'owner_user_id')) as
+    { state: NumberState; owner_user_id: number | string | null } | undefined;
+  return row && { state: row.state, ownerUserId: row.owner_user_id === null ? null : Number(row.owner_user_id) };
 }
 
 export interface NumberListFilter {
