@@ -18,12 +18,11 @@ import { resolveSecretSource } from '../../core/trunk-secrets';
 import type { Database, Queryable, Transaction } from '../../db/connection';
 import { addCreditEntry } from '../../db/repositories/credit-ledger';
 import { putDestination } from '../../db/repositories/destinations';
-import { effectiveMembership } from '../../db/repositories/memberships';
 import { providerSitesOfAccount } from '../../db/repositories/number-providers';
 import {
   claimPoolNumber, findLiveNumber, findOrderOfAccount, insertOrder, insertPurchasingNumber, liveNumbersAmong, moveNumber, type NumberOrder, type NumberPlace,
 } from '../../db/repositories/number-orders';
-import { findNumberRecord, lockNumber, setNumberOwnership } from '../../db/repositories/phone-numbers';
+import { activeMembersAmong, findNumberRecord, lockNumber, setNumberOwnership } from '../../db/repositories/phone-numbers';
 import { CreditService } from '../credits/service';
 import { DestinationService, lockAccountRouting } from '../destinations/service';
 import { assertOwnerBelowYou } from '../numbers/service';
@@ -194,10 +193,8 @@ export class NumberOrderService {
   }
 
   private async assertMembers(db: Queryable, accountId: number, userIds: number[], path: string): Promise<void> {
-    const outside: number[] = [];
-    for (const userId of userIds) {
-      if (!(await effectiveMembership(db, userId, accountId))) outside.push(userId);
-    }
+    const members = await activeMembersAmong(db, accountId, userIds);
+    const outside = userIds.filter((userId) => !members.has(userId));
     if (outside.length > 0) throw orderErrors.usersNotMembers(outside, path);
   }
 
