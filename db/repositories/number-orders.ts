@@ -117,10 +117,16 @@ export async function findLiveNumber(db: Queryable, number: string): Promise<{ i
   return row && { id: Number(row.id), accountId: row.account_id === null ? null : Number(row.account_id), trunkId: row.trunk_id === null ? null : Number(row.trunk_id), provider: row.provider };
 }
 
-/** Which of these numbers a row holds now (any account, or a pool). */
-export async function liveNumbersAmong(db: Queryable, numbers: string[]): Promise<Set<string>> {
-  if (numbers.length === 0) return new Set();
-  return new Set((await db('phone_numbers').whereIn('live_number', numbers).pluck('live_number')) as string[]);
+/** Which of these numbers a row holds now (any account, or a pool); with `api`, only rows of that provider api. */
+export async function liveNumbersAmong(db: Queryable, numbers: string[], options: { api?: string } = {}): Promise<Set<string>> {
+  const live = new Set<string>();
+  // In chunks: a provider's whole list (reconciliation) may hold thousands.
+  for (let start = 0; start < numbers.length; start += 500) {
+    const query = db('phone_numbers').whereIn('live_number', numbers.slice(start, start + 500));
+    if (options.api !== undefined) query.andWhere({ provider: options.api });
+    for (const number of (await query.pluck('live_number')) as string[]) live.add(number);
+  }
+  return live;
 }
 
 /** Of these numbers, those active in the inventory. */

@@ -13,18 +13,6 @@ export async function activeNumbersOfSite(db: Queryable, trunkId: number, api: s
   return rows.map((row) => ({ id: Number(row.id), number: row.number, accountId: row.account_id === null ? null : Number(row.account_id) }));
 }
 
-/** Which of `numbers` a live row of that provider api holds (on any trunk: two trunk files may share one
- *  provider account, and each number is on one of them). */
-export async function liveNumbersOfApi(db: Queryable, api: string, numbers: string[]): Promise<Set<string>> {
-  const live = new Set<string>();
-  for (let start = 0; start < numbers.length; start += 500) {
-    const chunk = numbers.slice(start, start + 500);
-    const rows = (await db('phone_numbers').where({ provider: api }).whereIn('live_number', chunk).pluck('number')) as string[];
-    for (const number of rows) live.add(number);
-  }
-  return live;
-}
-
 /** The last reconciliation's report, as its run wrote it. */
 export async function latestReconciliationReport<T>(db: Queryable): Promise<T | undefined> {
   const row = (await db('audit_log').where({ action: RECONCILIATION_AUDIT_ACTION }).whereNull('account_id').orderBy('id', 'desc').first('after')) as { after: unknown } | undefined;

@@ -15,10 +15,10 @@ import {
 import type { ProviderSite } from '../../core/number-providers/factory';
 import type { NumberProvider, OwnedNumber } from '../../core/number-providers/provider';
 import { insertAudit } from '../../db/repositories/audit';
-import { findLiveNumber, moveNumber } from '../../db/repositories/number-orders';
+import { findLiveNumber, liveNumbersAmong, moveNumber } from '../../db/repositories/number-orders';
 import { allProviderSites } from '../../db/repositories/number-providers';
 import { unrouteNumbers } from '../../db/repositories/phone-numbers';
-import { activeNumbersOfSite, liveNumbersOfApi, RECONCILIATION_AUDIT_ACTION } from '../../db/repositories/reconciliation';
+import { activeNumbersOfSite, RECONCILIATION_AUDIT_ACTION } from '../../db/repositories/reconciliation';
 import type { NumberJobDeps } from './orders';
 
 const REQUEST_ID = 'job:numbers.reconcile';
@@ -67,7 +67,8 @@ async function reconcileSite(deps: NumberJobDeps, site: ProviderSite, fix: boole
     deps.logger.warn('reconciliation: site not compared', { trunk: site.trunkName, api, error: summary.error });
     return { summary, notInInventory: [], releasedByProvider: [] };
   }
-  const liveAfter = await liveNumbersOfApi(deps.db, api, owned.map((holding) => holding.number));
+  // On any trunk: two trunk files may share one provider account, and each number is on one of them.
+  const liveAfter = await liveNumbersAmong(deps.db, owned.map((holding) => holding.number), { api });
   const differences = compareHoldings(owned, activeBefore, liveAfter);
   summary.ownedAtProvider = owned.length;
   summary.activeInInventory = activeBefore.length;
