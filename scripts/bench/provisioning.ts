@@ -78,14 +78,13 @@ async function place(purchase: Purchase): Promise<boolean> {
   return response.status === 202;
 }
 
-const orderStates = purchaseOrderStates;
 
 const settled = (states: Record<string, number>): number => (states.completed ?? 0) + (states.failed ?? 0);
 
 /** Kills the worker (SIGKILL: a crash, jobs mid-flight) once half the orders settled, and starts another. */
 async function restartMidway(bench: Bench, placed: number): Promise<void> {
-  await until('half the orders settled', async () => settled(await orderStates(bench.db)) >= placed / 2, { timeoutMs: SETTLE_TIMEOUT_MS, intervalMs: 200 });
-  const states = await orderStates(bench.db);
+  await until('half the orders settled', async () => settled(await purchaseOrderStates(bench.db)) >= placed / 2, { timeoutMs: SETTLE_TIMEOUT_MS, intervalMs: 200 });
+  const states = await purchaseOrderStates(bench.db);
   await bench.worker.stop('SIGKILL');
   say(`worker killed with ${settled(states)} of ${placed} orders settled (${states.pending ?? 0} pending, ${states.ordered ?? 0} ordered); starting another`);
   await bench.worker.start();
@@ -166,7 +165,7 @@ async function run(bench: Bench): Promise<void> {
   say(`${accepted} orders placed in ${(Number(process.hrtime.bigint() - started) / 1e9).toFixed(1)} s`);
   await restartMidway(bench, accepted);
   const states = await until('every order settled', async () => {
-    const current = await orderStates(bench.db);
+    const current = await purchaseOrderStates(bench.db);
     return settled(current) >= accepted ? current : undefined;
   }, { timeoutMs: SETTLE_TIMEOUT_MS, intervalMs: 250 });
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
